@@ -1,0 +1,115 @@
+package dev.aand.nn;
+
+import ai.djl.ndarray.NDArray;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A network component with named parameters, buffers and children, mirroring the layout of a
+ * PyTorch {@code nn.Module} so that state-dict keys are the same dotted names torchvision uses
+ * ({@code layer1.0.conv1.weight}). Parameters live in the {@link InitContext}'s manager for the
+ * module's lifetime; forward passes create their outputs in whatever manager or scope is open.
+ *
+ * <p>Why not DJL's {@code Block}: its parameter names are positional ("01Conv2d_weight"), its
+ * initialisation is deferred to the first input shape, and it has no buffer concept for BatchNorm
+ * running statistics; binding checkpoints by torchvision name is far simpler with this tree.
+ */
+public abstract class Module {
+    private final Map<String, Module> children = new LinkedHashMap<>();
+    private final Map<String, NDArray> parameters = new LinkedHashMap<>();
+    private final Map<String, NDArray> buffers = new LinkedHashMap<>();
+    private boolean training;
+
+    protected <M extends Module> M child(String name, M module) {
+        if (children.put(name, module) != null) {
+            throw new IllegalStateException("duplicate child " + name);
+        }
+        return module;
+    }
+
+    /** Registers a trainable tensor. */
+    protected NDArray parameter(String name, NDArray value) {
+        value.setRequiresGradient(true);
+        parameters.put(name, value);
+        return value;
+    }
+
+    /** Registers a saved but not trained tensor (BatchNorm statistics). */
+    protected NDArray buffer(String name, NDArray value) {
+        buffers.put(name, value);
+        return value;
+    }
+
+    /** Replaces a buffer tensor (BatchNorm's counter is immutable on the engine side). */
+    protected void replaceBuffer(String name, NDArray value) {
+        NDArray old = buffers.put(name, value);
+        if (old != null && old != value) {
+            old.close();
+        }
+    }
+
+    protected Map<String, Module> children() {
+        return Collections.unmodifiableMap(children);
+    }
+
+    /** Trainable parameters of this module and all descendants, by dotted name, in order. */
+    public Map<String, NDArray> parameters() {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        collect("", out, false);
+        return out;
+    }
+
+    /** Parameters and buffers by dotted name, in registration order (PyTorch's state_dict order). */
+    public Map<String, NDArray> stateDict() {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        collect("", out, true);
+        return out;
+    }
+
+    private void collect(String prefix, Map<String, NDArray> out, boolean withBuffers) {
+        parameters.forEach((k, v) -> out.put(prefix + k, v));
+        if (withBuffers) {
+            buffers.forEach((k, v) -> out.put(prefix + k, v));
+        }
+        children.forEach((k, m) -> m.collect(prefix + k + ".", out, withBuffers));
+    }
+
+    /** Sets training mode (BatchNorm uses batch statistics) on this module and its children. */
+    public Module train(boolean on) {
+        training = on;
+        children.values().forEach(c -> c.train(on));
+        return this;
+    }
+
+    public boolean isTraining() {
+        return training;
+    }
+
+    /** Stops gradient tracking for every parameter (a frozen teacher). */
+    public void freeze() {
+        parameters().values().forEach(p -> p.setRequiresGradient(false));
+    }
+
+    /** Overwrites a state-dict entry in place, keeping the engine tensor that layers hold. */
+    public void load(String name, float[] values) {
+        NDArray target = stateDict().get(name);
+        if (target == null) {
+            throw new IllegalArgumentException("no tensor named " + name);
+        }
+        if (target.size() != values.length) {
+            throw new IllegalArgumentException(
+                    name + ": expected " + target.getShape() + " but got " + values.length + " values");
+        }
+        try (NDArray src = target.getManager().create(values, target.getShape());
+                NDArray typed = src.toType(target.getDataType(), false);
+                NDArray view = target.stopGradient()) {
+            // The detached view shares storage: writing it updates the tensor layers hold.
+            view.set(typed.toByteBuffer());
+        }
+    }
+
+    public long parameterCount() {
+        return parameters().values().stream().mapToLong(NDArray::size).sum();
+    }
+}
