@@ -15,8 +15,8 @@ public final class Conv2d extends Module {
             int groups, boolean bias, Init init) {
         Shape w = new Shape(out, in / groups, kernel, kernel);
         long fanIn = (long) in / groups * kernel * kernel;
-        this.weight = parameter("weight", init == Init.KAIMING_FAN_OUT
-                ? ctx.kaimingNormalFanOut(w) : ctx.torchDefault(w, fanIn));
+        this.weight = parameter("weight", init == Init.TORCH_DEFAULT
+                ? ctx.torchDefault(w, fanIn) : ctx.kaimingNormalFanOut(w));
         this.bias = bias ? parameter("bias", init == Init.KAIMING_FAN_OUT
                 ? ctx.zeros(new Shape(out)) : ctx.torchDefault(new Shape(out), fanIn)) : null;
         this.stride = new Shape(stride, stride);
@@ -28,6 +28,8 @@ public final class Conv2d extends Module {
     public enum Init {
         /** torchvision / RD4AD convs. */
         KAIMING_FAN_OUT,
+        /** Kaiming-normal fan_out weights with PyTorch's default bias (the RAA MLPs). */
+        KAIMING_FAN_OUT_DEFAULT_BIAS,
         /** PyTorch's layer default. */
         TORCH_DEFAULT
     }

@@ -1,0 +1,32 @@
+package dev.aand.train;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * Binary focal loss on the gate's anomaly weight (official code: alpha 0.8, gamma 2):
+ * -a (1-w)^g y log w - (1-a) w^g (1-y) log(1-w), averaged over batch and positions.
+ */
+public final class FocalLoss {
+    /** Keeps log() finite when the gate saturates; far below any weight that matters. */
+    static final float EPS = 1e-6f;
+
+    private final float alpha;
+    private final float gamma;
+
+    public FocalLoss(double alpha, double gamma) {
+        this.alpha = (float) alpha;
+        this.gamma = (float) gamma;
+    }
+
+    /**
+     * @param w predicted anomaly weight in [0,1], any shape
+     * @param y binary labels of the same shape
+     */
+    public NDArray compute(NDArray w, NDArray y) {
+        NDArray p = w.clip(EPS, 1 - EPS);
+        NDArray one = p.onesLike();
+        NDArray pos = one.sub(p).pow(gamma).mul(y).mul(p.log()).mul(alpha);
+        NDArray neg = p.pow(gamma).mul(one.sub(y)).mul(one.sub(p).log()).mul(1 - alpha);
+        return pos.add(neg).neg().mean();
+    }
+}
