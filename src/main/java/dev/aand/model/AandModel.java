@@ -1,0 +1,110 @@
+package dev.aand.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import dev.aand.backbone.Backbone;
+import dev.aand.backbone.FeatureLevel;
+import dev.aand.config.AandConfig;
+import dev.aand.nn.InitContext;
+import dev.aand.nn.Module;
+import dev.aand.nn.ModuleList;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The whole AAND network around a frozen teacher: one RAA module per teacher level (the
+ * "advanced teacher"), and the reverse-distillation bottleneck and student decoder. The teacher is
+ * not a child: it is shared, frozen and never saved with the model (only its name and weights
+ * file are).
+ */
+public final class AandModel extends Module {
+    private final Backbone teacher;
+    private final AandConfig config;
+    private final ModuleList<ResidualAnomalyAmplifier> raa;
+    private final ReverseDistillationNets student;
+
+    public AandModel(Backbone teacher, AandConfig config, InitContext ctx) {
+        this.teacher = teacher;
+        this.config = config;
+        Method method = config.method();
+        int[] channels = teacher.levels().stream().mapToInt(FeatureLevel::channels).toArray();
+        if (method.usesAmplification()) {
+            raa = child("raa", new ModuleList<>());
+            for (int c : channels) {
+                raa.add(new ResidualAnomalyAmplifier(ctx, c, config.memoryItems(), config.temperature(), method));
+            }
+        } else {
+            raa = null;
+        }
+        if (method.usesStudent()) {
+            student = ReverseDistillationNets.forBackbone(teacher.name(), channels, ctx);
+            child("bottleneck", student.bottleneck());
+            child("decoder", student.decoder());
+        } else {
+            student = null;
+        }
+    }
+
+    public Backbone teacher() {
+        return teacher;
+    }
+
+    public AandConfig config() {
+        return config;
+    }
+
+    public Method method() {
+        return config.method();
+    }
+
+    /** The RAA modules, one per level; empty for methods without stage 1. */
+    public List<ResidualAnomalyAmplifier> amplifiers() {
+        List<ResidualAnomalyAmplifier> out = new ArrayList<>();
+        if (raa != null) {
+            raa.forEach(out::add);
+        }
+        return out;
+    }
+
+    public boolean hasStudent() {
+        return student != null;
+    }
+
+    /** Stage-2 trainable part. */
+    public ReverseDistillationNets student() {
+        if (student == null) {
+            throw new IllegalStateException("method " + method() + " has no student");
+        }
+        return student;
+    }
+
+    /** Normalises [N,3,H,W] RGB in [0,255] and runs the frozen teacher. */
+    public NDList teacherFeatures(NDArray rgb255) {
+        return teacher.features(teacher.normalize(rgb255));
+    }
+
+    /**
+     * The advanced teacher: each level amplified by its RAA module with the predicted gate (or the
+     * raw features when the method has no stage 1).
+     */
+    public List<AmplifiedFeature> advance(NDList features) {
+        List<AmplifiedFeature> out = new ArrayList<>(features.size());
+        for (int i = 0; i < features.size(); i++) {
+            out.add(raa == null
+                    ? new AmplifiedFeature(features.get(i), null)
+                    : raa.get(i).forward(features.get(i), null));
+        }
+        return out;
+    }
+
+    /** The student's reconstruction of the advanced teacher's levels. */
+    public NDList reconstruct(List<AmplifiedFeature> advanced) {
+        return student().forward(advancedList(advanced));
+    }
+
+    public static NDList advancedList(List<AmplifiedFeature> advanced) {
+        NDList list = new NDList(advanced.size());
+        advanced.forEach(a -> list.add(a.advanced()));
+        return list;
+    }
+}

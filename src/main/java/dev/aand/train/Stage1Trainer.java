@@ -1,0 +1,141 @@
+package dev.aand.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import dev.aand.config.AandConfig;
+import dev.aand.model.AandModel;
+import dev.aand.model.AmplifiedFeature;
+import dev.aand.model.Method;
+import dev.aand.model.ResidualAnomalyAmplifier;
+import dev.aand.synth.SyntheticBatchLoader;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Stage 1, anomaly amplification (paper Sec. III-B): on synthetic anomalies, train each level's
+ * RAA module so that its gate finds the anomalous positions (focal loss) and its residual pushes
+ * them away from normal features (amplification loss, Eq. 7-8). Only RAA parameters change; the
+ * teacher runs outside the gradient tape.
+ */
+public final class Stage1Trainer {
+    public static final String STAGE = "stage1";
+
+    private final AandModel model;
+    private final AandConfig config;
+    private final TrainingListener listener;
+    private final FocalLoss focal;
+    private final AmplificationLoss amplification;
+
+    public Stage1Trainer(AandModel model, TrainingListener listener) {
+        this.model = model;
+        this.config = model.config();
+        this.listener = listener;
+        this.focal = new FocalLoss(config.focalAlpha(), config.focalGamma());
+        this.amplification = new AmplificationLoss(config.amplificationMargin(), config.maxAnomalousPositions(),
+                config.maxNormalPositions());
+    }
+
+    public List<EpochLog> train(SyntheticBatchLoader loader, NDManager manager) {
+        List<ResidualAnomalyAmplifier> raa = model.amplifiers();
+        Map<String, NDArray> params = new LinkedHashMap<>();
+        for (int i = 0; i < raa.size(); i++) {
+            int level = i;
+            raa.get(i).parameters().forEach((k, v) -> params.put(level + "." + k, v));
+        }
+        List<EpochLog> logs = new ArrayList<>();
+        int epochs = config.stage1Epochs();
+        int size = config.imageSize();
+        // Sampling positions for the amplification loss uses its own seeded stream.
+        SplittableRandom rng = new SplittableRandom(config.seed() ^ 0x5A17L);
+        Engine engine = manager.getEngine();
+        try (Adam adam = new Adam(params, config.learningRate(), config.beta1(), config.beta2())) {
+            for (int epoch = 0; epoch < epochs; epoch++) {
+                double lr = config.learningRateAt(epoch, epochs);
+                adam.setLearningRate(lr);
+                LossMeter meter = new LossMeter();
+                long start = System.nanoTime();
+                int seen = 0;
+                int steps = loader.batchesPerEpoch();
+                int step = 0;
+                try (SyntheticBatchLoader.Epoch batches = loader.epoch(epoch)) {
+                    while (batches.hasNext()) {
+                        SyntheticBatchLoader.Batch b = batches.next();
+                        long t0 = System.nanoTime();
+                        Map<String, Double> terms;
+                        try (NDScope scope = new NDScope()) {
+                            NDArray images = manager.create(b.images(), new Shape(b.size(), 3, size, size));
+                            NDArray masks = manager.create(b.masks(), new Shape(b.size(), 1, size, size));
+                            NDArray fg = manager.create(b.foregrounds(), new Shape(b.size(), 1, size, size));
+                            NDList features = model.teacherFeatures(images);
+                            try (GradientCollector gc = engine.newGradientCollector()) {
+                                StepLoss loss = loss(raa, features, masks, fg, rng);
+                                gc.backward(loss.total);
+                                terms = loss.terms();
+                            }
+                            adam.step();
+                        }
+                        seen += b.size();
+                        step++;
+                        meter.add(terms);
+                        double ips = b.size() / ((System.nanoTime() - t0) / 1e9);
+                        listener.onStep(STAGE, epoch, epochs, step, steps, terms, ips);
+                    }
+                }
+                EpochLog log = new EpochLog(STAGE, epoch, meter.means(), lr, (System.nanoTime() - start) / 1e9, seen);
+                logs.add(log);
+                listener.onEpoch(log);
+            }
+        }
+        return logs;
+    }
+
+    private record StepLoss(NDArray total, double focal, double amplification) {
+        Map<String, Double> terms() {
+            Map<String, Double> m = new LinkedHashMap<>();
+            m.put("loss", (double) total.getFloat());
+            m.put("focal", focal);
+            m.put("amp", amplification);
+            return m;
+        }
+    }
+
+    /** Stage-1 loss over all levels: focal + weight * amplification (official code: 0.1). */
+    private StepLoss loss(List<ResidualAnomalyAmplifier> raa, NDList features, NDArray masks, NDArray fg,
+            SplittableRandom rng) {
+        NDArray total = null;
+        double focalSum = 0;
+        double ampSum = 0;
+        for (int k = 0; k < raa.size(); k++) {
+            NDArray f = features.get(k);
+            long h = f.getShape().get(2);
+            NDArray y = LevelMasks.pool(masks, h, config.gateLabelThreshold());
+            NDArray fgLevel = LevelMasks.pool(fg, h, config.gateLabelThreshold());
+            // Eq. 6: during stage 1 the ground truth, not the predicted w, gates the residual.
+            AmplifiedFeature af = raa.get(k).forward(f, y);
+            boolean[] anomalous = LevelMasks.toBooleans(y);
+            boolean[] inside = LevelMasks.toBooleans(fgLevel);
+            boolean[] normal = new boolean[anomalous.length];
+            for (int i = 0; i < normal.length; i++) {
+                normal[i] = !anomalous[i] && inside[i];
+            }
+            NDArray amp = amplification.compute(f, af.advanced(), anomalous, normal, rng);
+            NDArray levelLoss = amp.mul(config.amplificationWeight());
+            ampSum += amp.getFloat();
+            if (model.method().gating() == Method.Gating.MATCHING) {
+                NDArray fl = focal.compute(af.anomalyWeight(), y);
+                focalSum += fl.getFloat();
+                levelLoss = levelLoss.add(fl);
+            }
+            total = total == null ? levelLoss : total.add(levelLoss);
+        }
+        return new StepLoss(total, focalSum, ampSum);
+    }
+}

@@ -1,0 +1,18 @@
+package dev.aand.train;
+
+import java.util.Map;
+
+/** Progress of a training run; the CLI draws bars and writes the log from these calls. */
+public interface TrainingListener {
+    /** One optimisation step finished; {@code losses} holds the step's loss terms. */
+    default void onStep(String stage, int epoch, int epochs, int step, int steps, Map<String, Double> losses,
+            double imagesPerSecond) {}
+
+    /** One epoch finished, with the mean of each loss term over its steps. */
+    default void onEpoch(EpochLog log) {}
+
+    /** A free-form message (data loading, thresholds, saved files). */
+    default void onMessage(String message) {}
+
+    TrainingListener NONE = new TrainingListener() {};
+}
