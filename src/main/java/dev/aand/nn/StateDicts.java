@@ -1,0 +1,35 @@
+package dev.aand.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import dev.aand.backbone.weights.HostTensor;
+import dev.aand.backbone.weights.StateDictBinder;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Moves a module's state dict between the engine and host tensors (for files). */
+public final class StateDicts {
+    private StateDicts() {}
+
+    /** Copies every entry to the host: float tensors as F32, integer counters as I64. */
+    public static LinkedHashMap<String, HostTensor> toHost(Map<String, NDArray> state) {
+        LinkedHashMap<String, HostTensor> out = new LinkedHashMap<>();
+        state.forEach((k, v) -> {
+            long[] shape = v.getShape().getShape();
+            out.put(k, v.getDataType() == DataType.INT64
+                    ? HostTensor.ofLongs(shape, v.toLongArray())
+                    : HostTensor.ofFloats(shape, v.toType(DataType.FLOAT32, false).toFloatArray()));
+        });
+        return out;
+    }
+
+    /**
+     * Loads {@code tensors} into {@code module} after the binder's name and shape check, which
+     * throws a {@link dev.aand.backbone.weights.WeightFormatException} naming {@code source}.
+     */
+    public static void load(Module module, Map<String, HostTensor> tensors, String source, StateDictBinder binder) {
+        Map<String, long[]> expected = new LinkedHashMap<>();
+        module.stateDict().forEach((k, v) -> expected.put(k, v.getShape().getShape()));
+        binder.bind(expected, tensors, source).forEach((k, t) -> module.load(k, t.toFloatArray()));
+    }
+}

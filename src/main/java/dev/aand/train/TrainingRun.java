@@ -1,0 +1,152 @@
+package dev.aand.train;
+
+import ai.djl.ndarray.NDManager;
+import dev.aand.backbone.Backbone;
+import dev.aand.backbone.Backbones;
+import dev.aand.config.AandConfig;
+import dev.aand.data.AnomalyDataset;
+import dev.aand.data.ImageLoader;
+import dev.aand.data.Sample;
+import dev.aand.engine.OfflineEngine;
+import dev.aand.infer.Inferencer;
+import dev.aand.model.AandModel;
+import dev.aand.model.ModelStore;
+import dev.aand.nn.InitContext;
+import dev.aand.synth.AnomalySynthesizer;
+import dev.aand.synth.ForegroundMask;
+import dev.aand.synth.ForegroundRule;
+import dev.aand.synth.ForegroundRules;
+import dev.aand.synth.SynthesisConfig;
+import dev.aand.synth.SyntheticBatchLoader;
+import dev.aand.synth.TextureBank;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * A whole training run: decode the normal training images once, compute their foreground masks
+ * once, stage 1 on synthetic anomalies, stage 2 on the normal images, a decision threshold from
+ * held-back normal images, and the model directory. The test split is never read here.
+ */
+public final class TrainingRun {
+    private TrainingRun() {}
+
+    /**
+     * What a run produced.
+     *
+     * @param modelDir where the model was written
+     * @param stage1 per-epoch stage-1 log (empty when the method has no stage 1)
+     * @param stage2 per-epoch stage-2 log
+     * @param gate gate precision/recall on fresh synthetic anomalies (null without stage 1)
+     * @param info the scoring facts saved with the model
+     */
+    public record Outcome(Path modelDir, List<EpochLog> stage1, List<EpochLog> stage2, GateQuality gate,
+            ModelStore.ModelInfo info) {}
+
+    public static Outcome run(AandConfig config, AnomalyDataset data, Path out, TrainingListener listener) {
+        config.validate();
+        OfflineEngine.get();
+        int size = config.imageSize();
+        List<Sample> train = data.train();
+        listener.onMessage("decoding " + train.size() + " training images at " + size + "x" + size);
+        List<float[]> images = decode(train, size);
+        ForegroundRule rule = "auto".equalsIgnoreCase(config.foreground())
+                ? ForegroundRules.defaultFor(data.name(), data.category())
+                : ForegroundRule.parse(config.foreground());
+        listener.onMessage("foreground rule for " + data.category() + ": " + rule.format());
+        List<float[]> foregrounds = images.parallelStream()
+                .map(img -> ForegroundMask.compute(img, size, size, rule)).toList();
+
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Backbone teacher = Backbones.create(config.backbone(),
+                    config.weights() == null ? null : Path.of(config.weights()), manager, config.seed());
+            AandModel model = new AandModel(teacher, config, new InitContext(manager, config.seed()));
+            listener.onMessage(String.format("teacher %s, method %s, %,d trainable parameters", teacher.name(),
+                    config.method(), model.parameterCount()));
+
+            List<EpochLog> stage1 = List.of();
+            GateQuality gate = null;
+            if (config.method().usesAmplification() && config.stage1Epochs() > 0) {
+                TextureBank textures = config.textures() == null
+                        ? TextureBank.defaults(size) : TextureBank.fromFolder(Path.of(config.textures()), size);
+                AnomalySynthesizer synthesizer = new AnomalySynthesizer(textures, size, synthesis(config));
+                try (SyntheticBatchLoader loader = new SyntheticBatchLoader(images, foregrounds, synthesizer,
+                        Math.min(config.batchSize(), images.size()), config.seed(), config.synthesisThreads(), false)) {
+                    stage1 = new Stage1Trainer(model, listener).train(loader, manager);
+                }
+                gate = GateQuality.measure(model, synthesizer, images, foregrounds, 32, config.seed() + 1,
+                        config.gateLabelThreshold(), manager);
+                listener.onMessage(gate.toString());
+            }
+            List<EpochLog> stage2 = List.of();
+            if (model.hasStudent() && config.stage2Epochs() > 0) {
+                stage2 = new Stage2Trainer(model, listener).train(images, manager);
+            }
+            ModelStore.ModelInfo info = threshold(model, data, images, config, manager, listener);
+            ModelStore.save(model, info, out);
+            listener.onMessage("model written to " + out);
+            return new Outcome(out, stage1, stage2, gate, info);
+        }
+    }
+
+    static SynthesisConfig synthesis(AandConfig c) {
+        SynthesisConfig d = SynthesisConfig.defaults();
+        return new SynthesisConfig(c.normalProbability(), c.blendBetaMax(), d.perlinMinScaleExp(),
+                d.perlinMaxScaleExp(), d.threshold(), d.maxTries(), d.minPixels());
+    }
+
+    /** Decodes images in parallel; order is preserved. */
+    public static List<float[]> decode(List<Sample> samples, int size) {
+        return samples.parallelStream().map(s -> ImageLoader.load(s.image(), size)).toList();
+    }
+
+    /**
+     * The decision threshold: a high quantile of normal scores on held-back validation images, or
+     * on the training images when none were held back (then it is optimistic, and says so).
+     */
+    private static ModelStore.ModelInfo threshold(AandModel model, AnomalyDataset data, List<float[]> trainImages,
+            AandConfig config, NDManager manager, TrainingListener listener) {
+        List<Sample> validation = data.validation();
+        List<float[]> normals = validation.isEmpty() ? trainImages : decode(validation, config.imageSize());
+        double[] scores = new Inferencer(model, manager, Math.max(1, config.batchSize())).score(normals).scores();
+        double t = quantile(scores, config.thresholdQuantile());
+        String source = String.format("%s: q%.2f of %d normal image scores",
+                validation.isEmpty() ? "train (no validation held back; optimistic)" : "validation",
+                config.thresholdQuantile(), scores.length);
+        listener.onMessage(String.format("decision threshold %.5f (%s)", t, source));
+        return new ModelStore.ModelInfo(t, source, data.name(), data.category(), trainImages.size(),
+                sha256(config.weights()), Version.get());
+    }
+
+    /** Linear-interpolated quantile (numpy's default). */
+    static double quantile(double[] values, double q) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        double pos = q * (v.length - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = Math.min(lo + 1, v.length - 1);
+        return v[lo] + (pos - lo) * (v[hi] - v[lo]);
+    }
+
+    private static String sha256(String file) {
+        if (file == null) {
+            return null;
+        }
+        try (InputStream in = Files.newInputStream(Path.of(file))) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int r; (r = in.read(buf)) > 0; ) {
+                md.update(buf, 0, r);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot hash teacher weights " + file + ": " + e.getMessage(), e);
+        }
+    }
+}
