@@ -1,0 +1,173 @@
+package dev.aand.data;
+
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Reads PNG/JPEG/BMP/TIFF images as planar RGB floats in [0, 255] and resizes them to the square
+ * network input with an antialiased bicubic filter. Grayscale is replicated to three channels and
+ * alpha is dropped (like PIL's {@code convert('RGB')}).
+ */
+public final class ImageLoader {
+    private ImageLoader() {}
+
+    /** A decoded image: {@code rgb} is planar {@code [3, height, width]}, values 0..255. */
+    public record Decoded(int width, int height, float[] rgb) {}
+
+    /** Reads {@code file} and resizes it to {@code size x size}: {@code float[3*size*size]} CHW. */
+    public static float[] load(Path file, int size) {
+        if (size <= 0) {
+            throw new IllegalArgumentException("image size must be positive, got " + size);
+        }
+        Decoded d = read(file);
+        if (d.width() == size && d.height() == size) {
+            return d.rgb();
+        }
+        float[] out = BicubicResampler.resize(d.rgb(), 3, d.height(), d.width(), size, size);
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Math.min(255f, Math.max(0f, out[i]));
+        }
+        return out;
+    }
+
+    /** Decodes {@code file} at its original size. */
+    public static Decoded read(Path file) {
+        BufferedImage img = decode(file);
+        int w = img.getWidth();
+        int h = img.getHeight();
+        int plane = w * h;
+        float[] rgb = new float[3 * plane];
+        float[] gray = graySamples(img);
+        if (gray != null) {
+            System.arraycopy(gray, 0, rgb, 0, plane);
+            System.arraycopy(gray, 0, rgb, plane, plane);
+            System.arraycopy(gray, 0, rgb, 2 * plane, plane);
+        } else {
+            int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
+            for (int i = 0; i < plane; i++) {
+                int p = argb[i];
+                rgb[i] = (p >> 16) & 0xff;
+                rgb[plane + i] = (p >> 8) & 0xff;
+                rgb[2 * plane + i] = p & 0xff;
+            }
+        }
+        return new Decoded(w, h, rgb);
+    }
+
+    /** {@code {width, height}} from the file header, without decoding the pixels. */
+    public static int[] dimensions(Path file) {
+        requireFile(file);
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            ImageReader reader = readerFor(in, file);
+            try {
+                reader.setInput(in, true, true);
+                return new int[] {reader.getWidth(0), reader.getHeight(0)};
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            throw wrap(file, e);
+        }
+    }
+
+    /**
+     * Decodes any supported image. Decoder warnings (e.g. a JPEG cut short, which the JDK still
+     * returns as a half-grey picture) are treated as errors: a damaged file must not be scored.
+     */
+    static BufferedImage decode(Path file) {
+        return decodeWithFormat(file).image();
+    }
+
+    /** A decoded picture and the decoder's format name (lower case, e.g. "png", "jpeg"). */
+    record Picture(BufferedImage image, String format) {}
+
+    static Picture decodeWithFormat(Path file) {
+        requireFile(file);
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            ImageReader reader = readerFor(in, file);
+            try {
+                reader.setInput(in, true, true);
+                List<String> warnings = new ArrayList<>();
+                reader.addIIOReadWarningListener((source, message) -> warnings.add(message));
+                BufferedImage img = reader.read(0);
+                if (!warnings.isEmpty()) {
+                    throw new DataException("corrupt or truncated image " + file + ": "
+                            + String.join("; ", warnings));
+                }
+                if (img.getWidth() <= 0 || img.getHeight() <= 0) {
+                    throw new DataException("empty image " + file);
+                }
+                return new Picture(img, reader.getFormatName().toLowerCase(java.util.Locale.ROOT));
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            throw wrap(file, e);
+        }
+    }
+
+    /**
+     * Gray samples scaled to 0..255 read straight from the raster, or null if not grayscale.
+     * {@code getRGB} would treat the JDK's linear gray space as needing gamma correction and
+     * brighten mid-tones, which PIL (and the masks' authors) never do.
+     */
+    static float[] graySamples(BufferedImage img) {
+        ColorModel cm = img.getColorModel();
+        Raster r = img.getRaster();
+        int type = r.getTransferType();
+        boolean integer = type == DataBuffer.TYPE_BYTE || type == DataBuffer.TYPE_USHORT
+                || type == DataBuffer.TYPE_SHORT || type == DataBuffer.TYPE_INT;
+        if (cm instanceof IndexColorModel || !integer
+                || cm.getColorSpace().getType() != ColorSpace.TYPE_GRAY) {
+            return null;
+        }
+        int bits = cm.getComponentSize(0);
+        double scale = bits >= 31 ? 255.0 / Integer.MAX_VALUE : 255.0 / ((1L << bits) - 1);
+        int w = img.getWidth();
+        int h = img.getHeight();
+        int[] s = r.getSamples(0, 0, w, h, 0, (int[]) null);
+        float[] out = new float[s.length];
+        for (int i = 0; i < s.length; i++) {
+            out[i] = (float) (s[i] * scale);
+        }
+        return out;
+    }
+
+    private static void requireFile(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new DataException("image file not found: " + file);
+        }
+    }
+
+    private static ImageReader readerFor(ImageInputStream in, Path file) {
+        if (in == null) {
+            throw new DataException("cannot open image file " + file);
+        }
+        Iterator<ImageReader> it = ImageIO.getImageReaders(in);
+        if (!it.hasNext()) {
+            throw new DataException("not a readable image (unknown format or corrupt header): " + file);
+        }
+        return it.next();
+    }
+
+    private static DataException wrap(Path file, Exception e) {
+        if (e instanceof DataException d) {
+            return d;
+        }
+        String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return new DataException("cannot decode image " + file + ": " + why, e);
+    }
+}
