@@ -12,8 +12,8 @@ public final class AnomalySynthesizer {
     private final int size;
     private final SynthesisConfig config;
 
-    /** A sample together with the beta used for it (NaN when nothing was pasted). */
-    record Traced(Synthetic sample, double beta) {}
+    /** A sample with the beta and augmented texture used for it (NaN / null when none). */
+    record Traced(Synthetic sample, double beta, float[] texture) {}
 
     public AnomalySynthesizer(TextureBank textures, int size, SynthesisConfig config) {
         if (textures.size() != size) {
@@ -54,7 +54,7 @@ public final class AnomalySynthesizer {
                     + size + " values, got " + foreground.length);
         }
         if (rng.nextDouble() < config.normalProbability()) {
-            return new Traced(new Synthetic(image.clone(), new float[n], false), Double.NaN);
+            return new Traced(new Synthetic(image.clone(), new float[n], false), Double.NaN, null);
         }
         float[] mask = anomalyMask(foreground, rng);
         boolean any = false;
@@ -66,7 +66,7 @@ public final class AnomalySynthesizer {
         }
         if (!any) {
             // Every try missed the foreground: the sample is effectively normal.
-            return new Traced(new Synthetic(image.clone(), mask, false), Double.NaN);
+            return new Traced(new Synthetic(image.clone(), mask, false), Double.NaN, null);
         }
         float[] texture = TextureAugmenter.augment(textures.random(rng), size, size, rng);
         double beta = config.betaMax() * rng.nextDouble();
@@ -82,7 +82,7 @@ public final class AnomalySynthesizer {
                 out[k] = image[k] * (1 - m) + paste * texture[k] * m + keep * image[k] * m;
             }
         }
-        return new Traced(new Synthetic(out, mask, true), beta);
+        return new Traced(new Synthetic(out, mask, true), beta, texture);
     }
 
     /** Perlin blob intersected with the foreground, redrawn while too few pixels survive. */
