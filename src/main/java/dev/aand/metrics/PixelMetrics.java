@@ -97,7 +97,7 @@ public final class PixelMetrics {
             if (labels == null || labels[i] == 0) {
                 normals.add(key);
             } else {
-                anomalies.add(((long) key << 32) | (regionBase + labels[i]));
+                anomalies.add(((long) key << 32) | ((regionBase + labels[i]) & 0xffffffffL));
             }
         }
         maxKey = max;
@@ -189,6 +189,10 @@ public final class PixelMetrics {
      * @param maxPoints at most this many points (>= 5), or {@link #ALL_POINTS} for the exact curve
      */
     public ProCurve proCurve(double maxFpr, int maxPoints) {
+        if (maxPoints < 5) {
+            throw new IllegalArgumentException("maxPoints must be at least 5, got " + maxPoints);
+        }
+        // One point is reserved for the interpolated end point at the limit.
         CurveThinner thinner = new CurveThinner(maxPoints == ALL_POINTS ? ALL_POINTS : maxPoints - 1, maxFpr, 1.0);
         ProSweep s = proSweep(maxFpr, thinner);
         if (s.lastX == maxFpr) {
