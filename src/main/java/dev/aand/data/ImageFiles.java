@@ -10,12 +10,12 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /** Folder listing shared by the dataset layouts: which files are images, in which order. */
-final class ImageFiles {
+public final class ImageFiles {
     static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp", "tif", "tiff");
 
     private ImageFiles() {}
 
-    static boolean isImage(Path p) {
+    public static boolean isImage(Path p) {
         String n = p.getFileName().toString();
         int dot = n.lastIndexOf('.');
         return !n.startsWith(".") && dot > 0
@@ -23,14 +23,14 @@ final class ImageFiles {
                 && Files.isRegularFile(p);
     }
 
-    static String stem(Path p) {
+    public static String stem(Path p) {
         String n = p.getFileName().toString();
         int dot = n.lastIndexOf('.');
         return dot > 0 ? n.substring(0, dot) : n;
     }
 
     /** Image files directly in {@code dir}, sorted by file name; {@code dir} must exist. */
-    static List<Path> list(Path dir) {
+    public static List<Path> list(Path dir) {
         requireDir(dir, "image folder");
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(ImageFiles::isImage)

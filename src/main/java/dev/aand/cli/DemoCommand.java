@@ -1,0 +1,80 @@
+package dev.aand.cli;
+
+import dev.aand.config.AandConfig;
+import dev.aand.data.AnomalyDataset;
+import dev.aand.data.Datasets;
+import dev.aand.data.DatasetOptions;
+import dev.aand.metrics.Evaluation;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Train AAND on the shipped cookie sample with the embedded MobileNet v1 teacher, test it and write the report.")
+final class DemoCommand implements Callable<Integer> {
+    private static final String SAMPLE = "/dev/aand/demo/";
+
+    @Option(names = "--out", defaultValue = "runs/demo", description = "Working folder (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--image-size", defaultValue = "256") int imageSize;
+    @Option(names = "--stage1-epochs", defaultValue = "20") int stage1Epochs;
+    @Option(names = "--stage2-epochs", defaultValue = "40") int stage2Epochs;
+    @Option(names = "--seed", defaultValue = "0") long seed;
+
+    @Override
+    public Integer call() throws IOException {
+        long t0 = System.nanoTime();
+        Path data = extractSample(out.resolve("data"));
+        System.err.println("demo data (CC BY-SA 4.0, see " + data.resolve("cookie/ATTRIBUTION.txt") + "): " + data);
+        Main.startEngine();
+        AnomalyDataset dataset = Datasets.open("mvtec", DatasetOptions.of(data, "cookie"));
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("imageSize", imageSize);
+        o.put("stage1Epochs", stage1Epochs);
+        o.put("stage2Epochs", stage2Epochs);
+        o.put("seed", seed);
+        AandConfig config = AandConfig.defaults().with(o);
+        Path model = out.resolve("model");
+        TrainCommand.train(config, dataset, model);
+        Path report = out.resolve("report");
+        Evaluation e = TestCommand.run(model, dataset, report, false, 8);
+        System.out.printf(Locale.ROOT, "demo finished in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        TestCommand.print(e, report);
+        return 0;
+    }
+
+    /** Copies the sample shipped in the jar to {@code dir}; it never reads ../shared. */
+    static Path extractSample(Path dir) throws IOException {
+        String index;
+        try (InputStream in = DemoCommand.class.getResourceAsStream(SAMPLE + "cookie-files.txt")) {
+            if (in == null) {
+                throw new IOException("the demo sample is missing from this build");
+            }
+            index = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        for (String name : (index + "\nLICENSE\nATTRIBUTION.txt").split("\n")) {
+            if (name.isBlank()) {
+                continue;
+            }
+            Path target = dir.resolve("cookie").resolve(name.trim());
+            Files.createDirectories(target.getParent());
+            try (InputStream in = DemoCommand.class.getResourceAsStream(SAMPLE + "cookie/" + name.trim())) {
+                if (in == null) {
+                    throw new IOException("demo sample file missing from this build: " + name);
+                }
+                Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        return dir;
+    }
+}
