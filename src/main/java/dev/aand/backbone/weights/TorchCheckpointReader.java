@@ -1,0 +1,307 @@
+package dev.aand.backbone.weights;
+
+import dev.aand.backbone.weights.PickleMachine.Global;
+import dev.aand.backbone.weights.PickleMachine.PyObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+
+/**
+ * Reads a state_dict saved by {@code torch.save} in the zip container (PyTorch >= 1.6): the pickle
+ * in {@code <prefix>/data.pkl} describes the tensors, each storage is the raw little-endian record
+ * {@code <prefix>/data/<key>}. Views (offset/stride, shared storages) are materialised as
+ * contiguous copies. A top-level {@code {"state_dict": {...}}} wrapper is unwrapped; key names are
+ * returned exactly as saved (no prefix stripping).
+ */
+public final class TorchCheckpointReader {
+
+    private static final String DATA_PKL = "data.pkl";
+
+    /** A storage as referenced by a persistent id: element type, record key, element count. */
+    private record StorageRef(DType dtype, String typeName, String key, long numel) {}
+
+    /** The arguments of {@code _rebuild_tensor_v2}: a (possibly strided) view of a storage. */
+    private record TensorRef(StorageRef storage, long offset, long[] size, long[] stride) {}
+
+    private TorchCheckpointReader() {}
+
+    /** All tensors of the checkpoint's state_dict, in the order they were saved. */
+    public static LinkedHashMap<String, HostTensor> read(Path file) {
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            return read(zip, file.toString());
+        } catch (ZipException e) {
+            throw new WeightFormatException(file + ": not a readable zip archive, so not a torch.save checkpoint"
+                    + " (truncated or corrupt download?): " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new WeightFormatException(file + ": cannot read: " + e, e);
+        }
+    }
+
+    private static LinkedHashMap<String, HostTensor> read(ZipFile zip, String file) throws IOException {
+        String prefix = findPrefix(zip, file);
+        checkByteOrder(zip, prefix, file);
+        byte[] pickle = readEntry(zip, zip.getEntry(prefix + DATA_PKL), file);
+        Object top = new PickleMachine(pickle, file + " (" + prefix + DATA_PKL + ")", new TorchResolver()).run();
+        Map<?, ?> dict = stateDict(top, file);
+
+        Map<String, byte[]> storages = new HashMap<>();
+        LinkedHashMap<String, HostTensor> out = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : dict.entrySet()) {
+            if (!(e.getKey() instanceof String key)) {
+                throw new WeightFormatException(file + ": state_dict has a non-string key " + e.getKey());
+            }
+            if (!(e.getValue() instanceof TensorRef ref)) {
+                throw new WeightFormatException(file + ": state_dict entry '" + key + "' is a "
+                        + PickleMachine.describe(e.getValue()) + ", not a tensor");
+            }
+            StorageRef s = ref.storage();
+            if (s.dtype() == null) {
+                throw new WeightFormatException(file + ": tensor '" + key + "' uses unsupported storage type "
+                        + s.typeName());
+            }
+            byte[] storage = storages.get(s.key());
+            if (storage == null) {
+                storage = loadStorage(zip, prefix, s, file);
+                storages.put(s.key(), storage);
+            }
+            out.put(key, materialise(ref, storage, key, file));
+        }
+        return out;
+    }
+
+    private static String findPrefix(ZipFile zip, String file) {
+        List<String> found = new ArrayList<>();
+        Enumeration<? extends ZipEntry> entries = zip.entries();
+        while (entries.hasMoreElements()) {
+            String name = entries.nextElement().getName();
+            // Torch writes "<stem>/data.pkl"; the stem is whatever the file was called when saved.
+            if (name.equals(DATA_PKL) || (name.endsWith("/" + DATA_PKL) && name.indexOf('/') == name.length() - 9)) {
+                found.add(name.substring(0, name.length() - DATA_PKL.length()));
+            }
+        }
+        if (found.isEmpty()) {
+            throw new WeightFormatException(file + ": zip archive has no '<name>/data.pkl' entry, so it is not a"
+                    + " torch.save checkpoint");
+        }
+        if (found.size() > 1) {
+            throw new WeightFormatException(file + ": zip archive has several data.pkl entries " + found
+                    + "; cannot tell which one is the checkpoint");
+        }
+        return found.get(0);
+    }
+
+    private static void checkByteOrder(ZipFile zip, String prefix, String file) throws IOException {
+        ZipEntry e = zip.getEntry(prefix + "byteorder");
+        if (e != null) {
+            String order = new String(readEntry(zip, e, file), StandardCharsets.US_ASCII).trim();
+            if (!order.equals("little")) {
+                throw new WeightFormatException(file + ": checkpoint was saved on a '" + order
+                        + "'-endian machine; only little-endian checkpoints are supported");
+            }
+        }
+    }
+
+    private static Map<?, ?> stateDict(Object top, String file) {
+        if (top instanceof PyObject o) {
+            throw new WeightFormatException(file + ": holds a pickled " + o.type.qualified()
+                    + " object (a whole model saved with torch.save(model)?), not a state_dict; save"
+                    + " model.state_dict() instead");
+        }
+        if (!(top instanceof Map<?, ?> m)) {
+            throw new WeightFormatException(file + ": top-level object is a " + PickleMachine.describe(top)
+                    + ", expected a state_dict (a dict of tensors)");
+        }
+        boolean allTensors = m.values().stream().allMatch(v -> v instanceof TensorRef);
+        if (!allTensors && m.get("state_dict") instanceof Map<?, ?> inner) {
+            return inner;
+        }
+        if (!allTensors) {
+            throw new WeightFormatException(file + ": top-level dict with keys " + m.keySet()
+                    + " is neither a state_dict nor has a 'state_dict' entry");
+        }
+        return m;
+    }
+
+    private static byte[] loadStorage(ZipFile zip, String prefix, StorageRef s, String file) throws IOException {
+        String name = prefix + "data/" + s.key();
+        ZipEntry entry = zip.getEntry(name);
+        if (entry == null) {
+            throw new WeightFormatException(file + ": storage record '" + name + "' is missing from the archive");
+        }
+        byte[] bytes = readEntry(zip, entry, file);
+        long needed = s.numel() * s.dtype().byteSize();
+        if (s.numel() < 0 || bytes.length < needed) {
+            throw new WeightFormatException(file + ": storage record '" + name + "' has " + bytes.length
+                    + " bytes but declares " + s.numel() + " " + s.dtype() + " elements (" + needed + " bytes)");
+        }
+        return bytes;
+    }
+
+    private static byte[] readEntry(ZipFile zip, ZipEntry entry, String file) throws IOException {
+        if (entry.getSize() > Integer.MAX_VALUE - 8) {
+            throw new WeightFormatException(file + ": record '" + entry.getName() + "' is larger than 2 GiB,"
+                    + " which a single host tensor cannot hold");
+        }
+        try (InputStream in = zip.getInputStream(entry)) {
+            byte[] bytes = in.readAllBytes();
+            if (entry.getSize() >= 0 && bytes.length != entry.getSize()) {
+                throw new WeightFormatException(file + ": record '" + entry.getName() + "' is truncated");
+            }
+            return bytes;
+        } catch (ZipException e) {
+            throw new WeightFormatException(file + ": record '" + entry.getName() + "' is corrupt: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Copies the logical (row-major) elements of a strided view out of its storage. */
+    private static HostTensor materialise(TensorRef ref, byte[] storage, String key, String file) {
+        long[] size = ref.size();
+        long[] stride = ref.stride();
+        DType dtype = ref.storage().dtype();
+        int es = dtype.byteSize();
+        if (size.length != stride.length) {
+            throw new WeightFormatException(file + ": tensor '" + key + "' has size " + HostTensor.formatShape(size)
+                    + " but stride " + HostTensor.formatShape(stride));
+        }
+        long numel = 1;
+        long last = ref.offset();
+        for (int d = 0; d < size.length; d++) {
+            if (size[d] < 0 || stride[d] < 0) {
+                throw new WeightFormatException(file + ": tensor '" + key + "' has a negative size or stride");
+            }
+            try {
+                numel = Math.multiplyExact(numel, size[d]);
+                last = Math.addExact(last, Math.multiplyExact(Math.max(size[d] - 1, 0), stride[d]));
+            } catch (ArithmeticException e) {
+                throw new WeightFormatException(file + ": tensor '" + key + "' has an impossible size "
+                        + HostTensor.formatShape(size));
+            }
+        }
+        if (numel * es > Integer.MAX_VALUE - 8) {
+            throw new WeightFormatException(file + ": tensor '" + key + "' is larger than 2 GiB");
+        }
+        byte[] out = new byte[(int) (numel * es)];
+        if (numel == 0) {
+            return new HostTensor(dtype, size, out);
+        }
+        if (ref.offset() < 0 || last >= ref.storage().numel()) {
+            throw new WeightFormatException(file + ": tensor '" + key + "' (offset " + ref.offset() + ", size "
+                    + HostTensor.formatShape(size) + ", stride " + HostTensor.formatShape(stride)
+                    + ") reaches past its storage of " + ref.storage().numel() + " elements");
+        }
+        if (isRowMajor(size, stride)) {
+            System.arraycopy(storage, (int) (ref.offset() * es), out, 0, out.length);
+            return new HostTensor(dtype, size, out);
+        }
+        // Odometer over the logical index; the source position follows the strides.
+        int rank = size.length;
+        long[] idx = new long[rank];
+        long src = ref.offset();
+        for (int i = 0; i < numel; i++) {
+            System.arraycopy(storage, (int) (src * es), out, i * es, es);
+            for (int d = rank - 1; d >= 0; d--) {
+                if (++idx[d] < size[d]) {
+                    src += stride[d];
+                    break;
+                }
+                src -= (size[d] - 1) * stride[d];
+                idx[d] = 0;
+            }
+        }
+        return new HostTensor(dtype, size, out);
+    }
+
+    private static boolean isRowMajor(long[] size, long[] stride) {
+        long expected = 1;
+        for (int d = size.length - 1; d >= 0; d--) {
+            if (size[d] != 1 && stride[d] != expected) {
+                return false;
+            }
+            expected *= size[d];
+        }
+        return true;
+    }
+
+    /** Interprets the few torch callables a state_dict pickle uses; anything else stays inert. */
+    private static final class TorchResolver implements PickleMachine.Resolver {
+        @Override
+        public Object persistentLoad(Object pid) {
+            if (!(pid instanceof List<?> t) || t.size() < 5 || !"storage".equals(t.get(0))) {
+                throw new WeightFormatException("unexpected persistent id " + pid + " (expected a storage tuple)");
+            }
+            String typeName = t.get(1) instanceof Global g ? g.qualified() : String.valueOf(t.get(1));
+            String simple = typeName.substring(typeName.lastIndexOf('.') + 1);
+            DType dtype = simple.equals("UntypedStorage") ? DType.U8 : DType.fromTorchStorage(simple);
+            return new StorageRef(dtype, typeName, String.valueOf(t.get(2)), asLong(t.get(4), "storage numel"));
+        }
+
+        @Override
+        public Object call(Global callable, List<Object> args) {
+            switch (callable.qualified()) {
+                case "collections.OrderedDict" -> {
+                    Map<Object, Object> m = new LinkedHashMap<>();
+                    if (!args.isEmpty() && args.get(0) instanceof List<?> pairs) {
+                        for (Object p : pairs) {
+                            List<?> kv = (List<?>) p;
+                            m.put(kv.get(0), kv.get(1));
+                        }
+                    }
+                    return m;
+                }
+                case "torch._utils._rebuild_tensor_v2", "torch._utils._rebuild_tensor" -> {
+                    if (args.size() < 4 || !(args.get(0) instanceof StorageRef s)) {
+                        throw new WeightFormatException("_rebuild_tensor called without a storage");
+                    }
+                    return new TensorRef(s, asLong(args.get(1), "storage_offset"), longs(args.get(2), "size"),
+                            longs(args.get(3), "stride"));
+                }
+                case "torch._utils._rebuild_parameter", "torch._utils._rebuild_parameter_with_state" -> {
+                    // A Parameter wraps its data tensor; requires_grad and hooks do not matter here.
+                    return args.isEmpty() ? null : args.get(0);
+                }
+                case "torch._tensor._rebuild_from_type_v2" -> {
+                    // (func, subclass, func_args, state): rebuild the plain tensor, drop the subclass.
+                    if (args.size() >= 3 && args.get(0) instanceof Global f && args.get(2) instanceof List<?> a) {
+                        @SuppressWarnings("unchecked")
+                        List<Object> inner = (List<Object>) a;
+                        return call(f, inner);
+                    }
+                    return new PyObject(callable, args);
+                }
+                default -> {
+                    return new PyObject(callable, args);
+                }
+            }
+        }
+
+        private static long asLong(Object v, String what) {
+            if (v instanceof Long l) {
+                return l;
+            }
+            throw new WeightFormatException("expected an integer " + what + ", got " + PickleMachine.describe(v));
+        }
+
+        private static long[] longs(Object v, String what) {
+            if (!(v instanceof List<?> list)) {
+                throw new WeightFormatException("expected a tuple for tensor " + what + ", got "
+                        + PickleMachine.describe(v));
+            }
+            long[] out = new long[list.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = asLong(list.get(i), what);
+            }
+            return out;
+        }
+    }
+}
