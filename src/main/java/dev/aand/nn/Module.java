@@ -1,6 +1,7 @@
 package dev.aand.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -104,8 +105,10 @@ public abstract class Module {
         try (NDArray src = target.getManager().create(values, target.getShape());
                 NDArray typed = src.toType(target.getDataType(), false);
                 NDArray view = target.stopGradient()) {
-            // The detached view shares storage: writing it updates the tensor layers hold.
-            view.set(typed.toByteBuffer());
+            // The detached view shares storage; an indexed assignment copies into that storage.
+            // (NDArray.set(Buffer) would instead swap in new storage on the view only, leaving the
+            // tensor the layers hold unchanged.)
+            view.set(new NDIndex("..."), typed);
         }
     }
 
