@@ -2,6 +2,7 @@ package dev.aand.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import dev.aand.nn.InitContext;
@@ -87,8 +88,12 @@ public final class ResidualAnomalyAmplifier extends Module {
     }
 
     private NDArray encoding(int h, int w) {
-        return encodings.computeIfAbsent(h + "x" + w,
-                k -> PositionEncoding.create(encodingManager, channels, h, w));
+        return encodings.computeIfAbsent(h + "x" + w, k -> {
+            NDArray pe = PositionEncoding.create(encodingManager, channels, h, w);
+            // Cached across steps: keep it out of the per-step scope that frees temporaries.
+            NDScope.unregister(pe);
+            return pe;
+        });
     }
 
     /** L2-normalises along an axis, guarding zero vectors as torch's cosine_similarity does. */

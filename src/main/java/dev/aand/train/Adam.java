@@ -54,10 +54,11 @@ public final class Adam implements AutoCloseable {
                 NDArray p = params.get(i);
                 NDArray g = p.getGradient();
                 g.attach(tmp);
-                m.get(i).muli(beta1).addi(g.mul(1 - beta1));
-                v.get(i).muli(beta2).addi(g.square().muli(1 - beta2));
-                NDArray denom = v.get(i).div(bc2).sqrt().addi(eps);
-                NDArray update = m.get(i).div(denom).muli(stepSize);
+                // Scalars as float: a Java double would promote the tensors to float64.
+                m.get(i).muli((float) beta1).addi(g.mul((float) (1 - beta1)));
+                v.get(i).muli((float) beta2).addi(g.square().muli((float) (1 - beta2)));
+                NDArray denom = v.get(i).div((float) bc2).sqrt().addi((float) eps);
+                NDArray update = m.get(i).div(denom).muli((float) stepSize);
                 NDArray view = p.stopGradient();
                 view.attach(tmp);
                 view.subi(update);

@@ -127,7 +127,7 @@ public final class Stage1Trainer {
                 normal[i] = !anomalous[i] && inside[i];
             }
             NDArray amp = amplification.compute(f, af.advanced(), anomalous, normal, rng);
-            NDArray levelLoss = amp.mul(config.amplificationWeight());
+            NDArray levelLoss = amp.mul((float) config.amplificationWeight());
             ampSum += amp.getFloat();
             if (model.method().gating() == Method.Gating.MATCHING) {
                 NDArray fl = focal.compute(af.anomalyWeight(), y);
