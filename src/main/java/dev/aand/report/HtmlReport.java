@@ -221,7 +221,7 @@ public final class HtmlReport {
         if (pro != null) {
             h.append(pro);
         } else {
-            h.append("<p class=\"muted\">No PRO curve (no ground-truth masks).</p>\n");
+            h.append("<div class=\"placeholder\">No PRO curve in this report (it needs ground-truth masks).</div>\n");
         }
         if (hist != null) {
             h.append(hist);
@@ -377,6 +377,8 @@ public final class HtmlReport {
             .curves { display:grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 16px; }
             .curves img { display:block; border: 1px solid var(--line); border-radius: 6px; width: 100%; max-width: 480px;
                           height: auto; }
+            .placeholder { display:flex; align-items:center; justify-content:center; text-align:center; padding: 20px;
+                           border: 1px dashed #d1d5db; border-radius: 6px; color: var(--muted); aspect-ratio: 4 / 3; }
             .legend { display:flex; gap: 24px; align-items: center; margin-bottom: 16px; }
             .legend p { margin: 0; color: var(--muted); font-size: 13px; }
             .scale { flex: 0 0 260px; }

@@ -5,7 +5,7 @@ import java.util.Locale;
 /**
  * Formats anomaly scores with one number of decimals for the whole report, so a column of
  * scores lines up; the decimals follow the magnitude of the largest score (about 4 significant
- * digits there). Scores are not fractions: their scale depends on the method.
+ * digits there, but never more than 3 decimals for scores from 0.1 up). Scores are not fractions: their scale depends on the method.
  */
 public record ScoreFormat(int decimals) {
     public ScoreFormat {
@@ -26,6 +26,10 @@ public record ScoreFormat(int decimals) {
             return new ScoreFormat(3);
         }
         int digitsBeforePoint = (int) Math.floor(Math.log10(max)) + 1;
+        if (max >= 0.1) {
+            // Scores of order 0.1..1 read like fractions: 3 decimals, as the metrics.
+            digitsBeforePoint = Math.max(1, digitsBeforePoint);
+        }
         return new ScoreFormat(Math.max(0, Math.min(12, 4 - digitsBeforePoint)));
     }
 
