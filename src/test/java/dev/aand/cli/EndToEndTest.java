@@ -1,0 +1,110 @@
+package dev.aand.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.aand.config.AandConfig;
+import dev.aand.data.AnomalyDataset;
+import dev.aand.data.Datasets;
+import dev.aand.data.DatasetOptions;
+import dev.aand.data.Npy;
+import dev.aand.infer.Inferencer;
+import dev.aand.model.ModelStore;
+import dev.aand.testing.Engines;
+import dev.aand.testing.TinyCookie;
+import dev.aand.train.TrainingListener;
+import dev.aand.train.TrainingRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** train -> test -> reload -> predict on a tiny real sample, through the library and the CLI. */
+class EndToEndTest {
+    @TempDir
+    static Path dir;
+    static AnomalyDataset data;
+    static Path model;
+
+    @BeforeAll
+    static void trainTiny() {
+        Engines.manager().close();
+        data = Datasets.open("mvtec", DatasetOptions.of(TinyCookie.create(dir.resolve("data"), 6, 2, 3), "cookie")
+                .withValidation(0.34, 0));
+        AandConfig c = AandConfig.defaults().with(Map.of("imageSize", 32, "batchSize", 4, "stage1Epochs", 1,
+                "stage2Epochs", 1, "synthesisThreads", 1));
+        model = dir.resolve("model");
+        TrainingRun.run(c, data, model, TrainingListener.NONE);
+    }
+
+    @Test
+    void testWritesMetricsAndReloadReproducesScores() throws Exception {
+        Path out = dir.resolve("report");
+        TestCommand.run(model, data, out, true, 4);
+        JsonObject m = JsonParser.parseString(Files.readString(out.resolve("metrics.json"))).getAsJsonObject();
+        assertEquals(Set.of("image_auroc", "pixel_auroc", "pixel_aupro", "image_f1_max", "image_threshold",
+                "n_images", "n_anomalous", "by_defect"), m.keySet());
+        assertEquals(5, m.get("n_images").getAsInt());
+        assertEquals(3, m.get("n_anomalous").getAsInt());
+        for (String k : List.of("image_auroc", "pixel_auroc", "pixel_aupro")) {
+            double v = m.get(k).getAsDouble();
+            assertTrue(v >= 0 && v <= 1, k + " is a fraction: " + v);
+        }
+        JsonObject cracked = m.getAsJsonObject("by_defect").getAsJsonObject("cracked");
+        assertEquals(m.get("pixel_aupro").getAsDouble(), cracked.get("pixel_aupro").getAsDouble(), 1e-12,
+                "one defect type: its metrics are the overall ones");
+        assertTrue(Files.size(out.resolve("index.html")) > 1000);
+        Npy.Array map = Npy.read(out.resolve("maps/cracked/000.npy"));
+        assertArrayEquals(new long[] {32, 32}, map.shape());
+
+        List<String> rows = Files.readAllLines(out.resolve("scores.csv"));
+        assertEquals("path,defect_type,label,score", rows.get(0));
+        assertEquals(6, rows.size());
+        try (NDManager manager = Engines.manager()) {
+            ModelStore.Loaded loaded = ModelStore.load(model, manager);
+            List<float[]> images = TrainingRun.decode(data.test(), 32);
+            double[] again = new Inferencer(loaded.model(), manager, 2).score(images).scores();
+            for (int i = 0; i < again.length; i++) {
+                String[] f = rows.get(i + 1).split(",");
+                assertEquals(Double.parseDouble(f[3]), again[i], 0.0, "score of " + f[0]);
+            }
+            assertEquals(map.data()[0], Npy.read(out.resolve("maps/cracked/000.npy")).data()[0]);
+        }
+    }
+
+    @Test
+    void predictWritesOverlaysMasksAndCsv() throws Exception {
+        Path out = dir.resolve("pred");
+        Path good = data.test().get(0).image();
+        Path bad = dir.resolve("broken.png");
+        Files.writeString(bad, "not an image");
+        int rc = Main.commandLine().execute("predict", "--model", model.toString(), "--out", out.toString(),
+                good.toString(), bad.toString());
+        assertEquals(2, rc, "a corrupt input is reported with exit code 2, the rest still scored");
+        List<String> rows = Files.readAllLines(out.resolve("predictions.csv"));
+        assertEquals(3, rows.size());
+        assertTrue(rows.get(1).contains("_overlay.png") || rows.get(2).contains("_overlay.png"));
+        assertTrue(rows.stream().anyMatch(r -> r.contains("broken.png") && r.contains("cannot")
+                || r.contains("broken.png") && r.toLowerCase().contains("image")));
+        try (var s = Files.list(out)) {
+            assertEquals(2, s.filter(p -> p.toString().endsWith(".png")).count());
+        }
+    }
+
+    @Test
+    void missingModelGivesAClearError() {
+        var err = new java.io.StringWriter();
+        var cl = Main.commandLine();
+        cl.setErr(new java.io.PrintWriter(err));
+        int rc = cl.execute("predict", "--model", dir.resolve("nope").toString(), "--out", dir.resolve("x").toString(),
+                data.test().get(0).image().toString());
+        assertEquals(1, rc);
+        assertTrue(err.toString().contains("not a model directory"), err.toString());
+    }
+}
