@@ -21,11 +21,15 @@ import org.junit.jupiter.api.Test;
 class ReverseDistillationNetsTest {
     private static final String[] DESIGNS = {"wide_resnet50_2", "resnet50", "resnet18", "resnet34", "mobilenet_v1"};
     private static NDManager manager;
+    /** The largest design, built once: its construction dominates this class's run time. */
+    private static ReverseDistillationNets wide;
 
     @BeforeAll
     static void start() {
         OfflineEngine.get();
         manager = NDManager.newBaseManager();
+        wide = ReverseDistillationNets.forBackbone("wide_resnet50_2", new int[] {256, 512, 1024},
+                new InitContext(manager, 3));
     }
 
     @AfterAll
@@ -48,8 +52,8 @@ class ReverseDistillationNetsTest {
         for (String name : DESIGNS) {
             ReverseDistillationSpec spec = ReverseDistillationSpec.forBackbone(name);
             try (NDManager m = manager.newSubManager()) {
-                ReverseDistillationNets nets =
-                        ReverseDistillationNets.forBackbone(name, spec.teacherChannels(), new InitContext(m, 1));
+                ReverseDistillationNets nets = name.equals("wide_resnet50_2") ? wide
+                        : ReverseDistillationNets.forBackbone(name, spec.teacherChannels(), new InitContext(m, 1));
                 nets.train(false);
                 NDList levels = teacherLevels(m, spec.teacherChannels(), 2, 64);
                 NDArray embedding = nets.bottleneck().forward(levels);
@@ -66,9 +70,8 @@ class ReverseDistillationNetsTest {
 
     @Test
     void wideResnetDesignHasRd4adNamesShapesAndParameterCount() {
-        try (NDManager m = manager.newSubManager()) {
-            ReverseDistillationNets nets = ReverseDistillationNets.forBackbone(
-                    "wide_resnet50_2", new int[] {256, 512, 1024}, new InitContext(m, 3));
+        {
+            ReverseDistillationNets nets = wide;
             Map<String, NDArray> bn = nets.bottleneck().stateDict();
             Map<String, NDArray> de = nets.decoder().stateDict();
             // Names and shapes read off RD4AD's BN_layer(AttnBottleneck, 3, width_per_group=128).
@@ -228,7 +231,9 @@ class ReverseDistillationNetsTest {
                     }
                 }
             }
-            assertTrue(losses.get(4) < losses.get(0), "loss did not fall: " + losses);
+            for (int i = 1; i < losses.size(); i++) {
+                assertTrue(losses.get(i) < losses.get(i - 1), "loss did not fall at every step: " + losses);
+            }
             // Training mode updated BatchNorm running statistics.
             assertNotEquals(0f, nets.stateDict().get("decoder.layer1.0.bn1.running_mean").abs().sum().getFloat());
         }
