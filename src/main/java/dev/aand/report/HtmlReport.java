@@ -116,7 +116,7 @@ public final class HtmlReport {
         metricRow(h, "pixel_auroc", "Pixel AUROC", frac(m.pixelAuroc()), true);
         metricRow(h, "pixel_aupro", "Pixel AUPRO (FPR \u2264 0.3)", frac(m.pixelAupro()), true);
         metricRow(h, "image_f1_max", "Image F1 (best threshold)", frac(m.imageF1Max()), true);
-        metricRow(h, "image_threshold", "Decision threshold (score)", sf.format(m.imageThreshold()), false);
+        metricRow(h, "image_threshold", "F1-max threshold (score)", sf.format(m.imageThreshold()), false);
         metricRow(h, "n_images", "Test images", Integer.toString(m.nImages()), false);
         metricRow(h, "n_anomalous", "Anomalous / normal",
                 m.nAnomalous() + " / " + (m.nImages() - m.nAnomalous()), false);
