@@ -143,6 +143,8 @@ public final class MobileNetV1 extends Module implements Backbone {
                 }
             }
         }
+        // Hand the taps to the caller's scope, if any, as if they had been created there.
+        out.forEach(NDScope::register);
         return out;
     }
 

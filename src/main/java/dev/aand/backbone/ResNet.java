@@ -120,6 +120,8 @@ public final class ResNet extends Module implements Backbone {
                 out.add(tap);
             }
         }
+        // Hand the taps to the caller's scope, if any, as if they had been created there.
+        out.forEach(NDScope::register);
         return out;
     }
 

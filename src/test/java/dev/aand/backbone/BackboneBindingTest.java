@@ -1,6 +1,8 @@
 package dev.aand.backbone;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -97,6 +99,51 @@ class BackboneBindingTest {
         Path f = dir.resolve("nope.pt");
         String msg = failure("mobilenet_v1", f);
         assertTrue(msg.contains("nope.pt") && msg.contains("not found"), msg);
+    }
+
+    @Test
+    void sharedKerasFileLoadsWithItsExtraBlocksIgnored() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Backbone fromFile = Backbones.create("mobilenet_v1",
+                    Fixtures.shared().resolve("weights/mobilenet_v1_imagenet.safetensors"), m, 0);
+            Backbone embedded = Backbones.create("mobilenet_v1", null, m, 0);
+            for (String k : new String[] {"conv1.weight", "conv_pw_11.weight", "conv_pw_11_bn.running_var"}) {
+                assertArrayEquals(embedded.module().stateDict().get(k).toFloatArray(),
+                        fromFile.module().stateDict().get(k).toFloatArray(), k);
+            }
+        }
+    }
+
+    @Test
+    void randomInitIsSeeded() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] a = Backbones.create("resnet18", null, m, 7).module().stateDict().get("layer2.0.conv1.weight")
+                    .toFloatArray();
+            float[] b = Backbones.create("resnet18", null, m, 7).module().stateDict().get("layer2.0.conv1.weight")
+                    .toFloatArray();
+            float[] c = Backbones.create("resnet18", null, m, 8).module().stateDict().get("layer2.0.conv1.weight")
+                    .toFloatArray();
+            assertArrayEquals(a, b);
+            assertFalse(java.util.Arrays.equals(a, c));
+            // Kaiming fan_out: std sqrt(2 / (128 * 9)).
+            double ss = 0;
+            for (float v : a) {
+                ss += v * v;
+            }
+            assertEquals(Math.sqrt(2.0 / (128 * 9)), Math.sqrt(ss / a.length), 0.002);
+        }
+    }
+
+    @Test
+    void resnetNormalizesWithImageNetStatistics() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Backbone net = Backbones.create("resnet18", null, m, 0);
+            float[] y = net.normalize(m.create(new float[] {255, 0, 127.5f}, new ai.djl.ndarray.types.Shape(1, 3, 1, 1)))
+                    .toFloatArray();
+            assertEquals((1 - 0.485) / 0.229, y[0], 1e-5);
+            assertEquals((0 - 0.456) / 0.224, y[1], 1e-5);
+            assertEquals((0.5 - 0.406) / 0.225, y[2], 1e-5);
+        }
     }
 
     private static String failure(String name, Path file) {
