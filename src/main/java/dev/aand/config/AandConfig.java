@@ -111,13 +111,17 @@ public record AandConfig(
         }
     }
 
-    /** Epoch index (0-based) from which the learning rate has been decayed {@code k} times. */
+    /**
+     * The learning rate of a 0-based epoch: decayed once from epoch ceil(m1 * epochs), twice from
+     * ceil(m2 * epochs) (80 and 90 of 100; 96 and 108 of 120). Rounding up keeps a very short run
+     * from starting already decayed.
+     */
     public double learningRateAt(int epoch, int epochs) {
         double lr = learningRate;
-        if (epoch >= (int) (lrMilestone1 * epochs)) {
+        if (epoch >= Math.ceil(lrMilestone1 * epochs)) {
             lr *= lrDecay;
         }
-        if (epoch >= (int) (lrMilestone2 * epochs)) {
+        if (epoch >= Math.ceil(lrMilestone2 * epochs)) {
             lr *= lrDecay;
         }
         return lr;
