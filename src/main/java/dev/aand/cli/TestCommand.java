@@ -70,7 +70,7 @@ final class TestCommand implements Callable<Integer> {
                     saveMap(out, s, map, size);
                 }
             };
-            Evaluation e = new Evaluator(inferencer, size, Math.max(batchSize, 8))
+            Evaluation e = new Evaluator(inferencer::score, size, Math.max(batchSize, 8))
                     .evaluate(data, sink, (done, total) -> bar.update("test", done, total, done + "/" + total + " images"));
             Files.writeString(out.resolve("metrics.json"), e.toJson());
             Files.writeString(out.resolve("scores.csv"), e.scoresCsv());

@@ -18,9 +18,14 @@ import java.util.TreeSet;
  * decoded and scored a chunk at a time, so memory holds the metric accumulators, not the maps.
  */
 public final class Evaluator {
-    private final Inferencer inferencer;
+    private final Scorer scorer;
     private final int size;
     private final int chunk;
+
+    /** Turns decoded images into maps and scores ({@link Inferencer#score} in production). */
+    public interface Scorer {
+        Inferencer.Result score(List<float[]> images);
+    }
 
     /** Receives every scored image, e.g. to save its map or put it in a report. */
     public interface ImageSink {
@@ -32,8 +37,8 @@ public final class Evaluator {
         void update(int done, int total);
     }
 
-    public Evaluator(Inferencer inferencer, int imageSize, int chunk) {
-        this.inferencer = inferencer;
+    public Evaluator(Scorer scorer, int imageSize, int chunk) {
+        this.scorer = scorer;
         this.size = imageSize;
         this.chunk = chunk;
     }
@@ -56,7 +61,7 @@ public final class Evaluator {
             List<float[]> images = part.parallelStream().map(s -> ImageLoader.load(s.image(), size)).toList();
             List<boolean[]> masks = part.parallelStream()
                     .map(s -> s.mask() == null ? null : MaskLoader.load(s.mask(), s.image(), size)).toList();
-            Inferencer.Result r = inferencer.score(images);
+            Inferencer.Result r = scorer.score(images);
             for (int i = 0; i < part.size(); i++) {
                 Sample s = part.get(i);
                 boolean[] mask = s.anomalous() ? masks.get(i) : new boolean[pixels];
