@@ -1,6 +1,9 @@
 package dev.aand.model;
 
+import dev.aand.nn.BasicBlock;
+import dev.aand.nn.Bottleneck;
 import dev.aand.nn.InitContext;
+import dev.aand.nn.ResidualBlock;
 import dev.aand.nn.Sequential;
 
 /**
@@ -18,14 +21,15 @@ final class ResidualStages {
     static Stage encoder(InitContext ctx, BlockKind kind, int inplanes, int planes, int blocks,
             int stride, int baseWidth) {
         requireBlocks(blocks);
+        int width = width(kind, planes, baseWidth);
         int outCh = planes * kind.expansion();
-        boolean project = stride != 1 || inplanes != outCh;
         Sequential seq = new Sequential();
         for (int i = 0; i < blocks; i++) {
+            int in = i == 0 ? inplanes : outCh;
+            int s = i == 0 ? stride : 1;
             ResidualBlock b = kind == BlockKind.BASIC
-                    ? new BasicBlock(ctx, i == 0 ? inplanes : outCh, planes, i == 0 ? stride : 1, i == 0 && project)
-                    : new Bottleneck(ctx, i == 0 ? inplanes : outCh, planes, i == 0 ? stride : 1, baseWidth,
-                            i == 0 && project);
+                    ? new BasicBlock(ctx, in, width, outCh, s)
+                    : new Bottleneck(ctx, in, width, outCh, s);
             seq.add(b, b::forward);
         }
         return new Stage(seq, outCh);
@@ -35,16 +39,31 @@ final class ResidualStages {
     static Stage decoder(InitContext ctx, BlockKind kind, int inplanes, int planes, int blocks,
             int baseWidth) {
         requireBlocks(blocks);
+        int width = width(kind, planes, baseWidth);
         int outCh = planes * kind.expansion();
         Sequential seq = new Sequential();
         for (int i = 0; i < blocks; i++) {
             int in = i == 0 ? inplanes : outCh;
             ResidualBlock b = kind == BlockKind.BASIC
-                    ? new DecoderBasicBlock(ctx, in, planes, i == 0)
-                    : new DecoderBottleneck(ctx, in, planes, baseWidth, i == 0);
+                    ? new DecoderBasicBlock(ctx, in, width, outCh, i == 0)
+                    : new DecoderBottleneck(ctx, in, width, outCh, i == 0);
             seq.add(b, b::forward);
         }
         return new Stage(seq, outCh);
+    }
+
+    /**
+     * Channels inside a block: planes for a basic block; torchvision's
+     * {@code int(planes * baseWidth / 64)} for a bottleneck (groups fixed at 1).
+     */
+    private static int width(BlockKind kind, int planes, int baseWidth) {
+        if (kind == BlockKind.BASIC) {
+            return planes;
+        }
+        if (baseWidth <= 0) {
+            throw new IllegalArgumentException("bottleneck base width must be positive, got " + baseWidth);
+        }
+        return (int) (planes * (baseWidth / 64.0));
     }
 
     private static void requireBlocks(int blocks) {
