@@ -20,36 +20,38 @@ final class ResidualStages {
     /** Encoder stage; the first block gets a projection shortcut if stride or width change. */
     static Stage encoder(InitContext ctx, BlockKind kind, int inplanes, int planes, int blocks,
             int stride, int baseWidth) {
-        requireBlocks(blocks);
         int width = width(kind, planes, baseWidth);
-        int outCh = planes * kind.expansion();
-        Sequential seq = new Sequential();
-        for (int i = 0; i < blocks; i++) {
-            int in = i == 0 ? inplanes : outCh;
-            int s = i == 0 ? stride : 1;
-            ResidualBlock b = kind == BlockKind.BASIC
-                    ? new BasicBlock(ctx, in, width, outCh, s)
-                    : new Bottleneck(ctx, in, width, outCh, s);
-            seq.add(b, b::forward);
-        }
-        return new Stage(seq, outCh);
+        int out = planes * kind.expansion();
+        return build(inplanes, out, blocks, (in, first) -> kind == BlockKind.BASIC
+                ? new BasicBlock(ctx, in, width, out, first ? stride : 1)
+                : new Bottleneck(ctx, in, width, out, first ? stride : 1));
     }
 
     /** Decoder stage; its first block upsamples x2 (every stage of RD4AD's decoder does). */
     static Stage decoder(InitContext ctx, BlockKind kind, int inplanes, int planes, int blocks,
             int baseWidth) {
-        requireBlocks(blocks);
         int width = width(kind, planes, baseWidth);
-        int outCh = planes * kind.expansion();
+        int out = planes * kind.expansion();
+        return build(inplanes, out, blocks, (in, first) -> kind == BlockKind.BASIC
+                ? new DecoderBasicBlock(ctx, in, width, out, first)
+                : new DecoderBottleneck(ctx, in, width, out, first));
+    }
+
+    /** Makes one block of a stage; only the {@code first} one changes the shape. */
+    private interface BlockMaker {
+        ResidualBlock make(int in, boolean first);
+    }
+
+    private static Stage build(int inplanes, int out, int blocks, BlockMaker maker) {
+        if (blocks < 1) {
+            throw new IllegalArgumentException("a residual stage needs at least one block, got " + blocks);
+        }
         Sequential seq = new Sequential();
         for (int i = 0; i < blocks; i++) {
-            int in = i == 0 ? inplanes : outCh;
-            ResidualBlock b = kind == BlockKind.BASIC
-                    ? new DecoderBasicBlock(ctx, in, width, outCh, i == 0)
-                    : new DecoderBottleneck(ctx, in, width, outCh, i == 0);
+            ResidualBlock b = maker.make(i == 0 ? inplanes : out, i == 0);
             seq.add(b, b::forward);
         }
-        return new Stage(seq, outCh);
+        return new Stage(seq, out);
     }
 
     /**
@@ -66,9 +68,4 @@ final class ResidualStages {
         return (int) (planes * (baseWidth / 64.0));
     }
 
-    private static void requireBlocks(int blocks) {
-        if (blocks < 1) {
-            throw new IllegalArgumentException("a residual stage needs at least one block, got " + blocks);
-        }
-    }
 }
