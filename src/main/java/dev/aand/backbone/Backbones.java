@@ -2,13 +2,19 @@ package dev.aand.backbone;
 
 import ai.djl.ndarray.NDManager;
 import dev.aand.backbone.weights.HostTensor;
+import dev.aand.backbone.weights.StateDictBinder;
 import dev.aand.backbone.weights.WeightFiles;
 import dev.aand.backbone.weights.WeightFormatException;
 import dev.aand.nn.InitContext;
+import dev.aand.nn.Module;
+import dev.aand.nn.StateDicts;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /** Builds a teacher backbone by name. */
@@ -47,27 +53,47 @@ public final class Backbones {
             }
             MobileNetV1 net = new MobileNetV1(new InitContext(manager, seed));
             // A Keras export also holds blocks 12-13 and the head; those are not built here.
-            WeightLoading.bind(net, tensors, source, MobileNetV1::beyondTruncation);
+            load(net, tensors, source, MobileNetV1::beyondTruncation);
             return net;
         }
         if (tensors == null) {
             return ResNet.random(manager, spec.get(), false, seed);
         }
-        ResNetSpec adapted = spec.get().adaptedTo(WeightLoading.shapes(tensors));
+        ResNetSpec adapted = adapted(spec.get(), tensors);
         ResNet net = ResNet.random(manager, adapted, false, seed);
-        WeightLoading.bind(net, tensors, source, k -> k.startsWith("layer4.") || k.startsWith("fc."));
+        load(net, tensors, source, k -> k.startsWith("layer4.") || k.startsWith("fc."));
         return net;
     }
 
     /** A full ResNet (layer4 and fc included), e.g. to compare with a torchvision state dict. */
     public static ResNet createFullResNet(ResNetSpec spec, Path weightsOrNull, NDManager manager, long seed) {
         Map<String, HostTensor> tensors = weightsOrNull == null ? null : readWeights(weightsOrNull);
-        ResNetSpec s = tensors == null ? spec : spec.adaptedTo(WeightLoading.shapes(tensors));
+        ResNetSpec s = tensors == null ? spec : adapted(spec, tensors);
         ResNet net = ResNet.random(manager, s, true, seed);
         if (tensors != null) {
-            WeightLoading.bind(net, tensors, weightsOrNull.toString(), k -> false);
+            load(net, tensors, weightsOrNull.toString(), k -> false);
         }
         return net;
+    }
+
+    /**
+     * Copies a checkpoint into {@code net} after a strict name and shape check. BatchNorm counters
+     * (never used at inference) are skipped, and so are file keys for which {@code notBuilt} holds
+     * (layers the backbone leaves out); a key the network does have is always loaded. Throws
+     * {@link WeightFormatException} naming {@code source}, the keys and both shapes.
+     */
+    static void load(Module net, Map<String, HostTensor> tensors, String source, Predicate<String> notBuilt) {
+        Set<String> own = net.stateDict().keySet();
+        StateDicts.load(net, tensors, source, StateDictBinder.strict()
+                .ignoringGlobs("num_batches_tracked", "*.num_batches_tracked")
+                .ignoring(k -> !own.contains(k) && notBuilt.test(k)));
+    }
+
+    /** {@code spec} with the channel counts and block counts the checkpoint's tensor shapes give. */
+    private static ResNetSpec adapted(ResNetSpec spec, Map<String, HostTensor> tensors) {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        tensors.forEach((k, t) -> shapes.put(k, t.shape()));
+        return spec.adaptedTo(shapes);
     }
 
     private static Map<String, HostTensor> readWeights(Path file) {

@@ -62,7 +62,7 @@ public final class MobileNetV1 extends Module implements Backbone {
     /** The ImageNet-pretrained network whose weights ship inside the jar. */
     public static MobileNetV1 pretrained(NDManager manager) {
         MobileNetV1 net = new MobileNetV1(new InitContext(manager, 0));
-        WeightLoading.bind(net, EmbeddedWeights.mobileNetV1(), "classpath:" + EmbeddedWeights.MOBILENET_RESOURCE,
+        Backbones.load(net, EmbeddedWeights.mobileNetV1(), "classpath:" + EmbeddedWeights.MOBILENET_RESOURCE,
                 MobileNetV1::beyondTruncation);
         return net;
     }

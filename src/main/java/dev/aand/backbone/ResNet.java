@@ -6,11 +6,15 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.pooling.Pool;
+import dev.aand.nn.BasicBlock;
 import dev.aand.nn.BatchNorm2d;
+import dev.aand.nn.Bottleneck;
 import dev.aand.nn.Conv2d;
 import dev.aand.nn.InitContext;
 import dev.aand.nn.Linear;
 import dev.aand.nn.Module;
+import dev.aand.nn.ModuleList;
+import dev.aand.nn.ResidualBlock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,7 +31,7 @@ public final class ResNet extends Module implements Backbone {
     private final boolean full;
     private final Conv2d conv1;
     private final BatchNorm2d bn1;
-    private final List<List<ResNetBlock>> stages = new ArrayList<>();
+    private final List<ModuleList<ResidualBlock>> stages = new ArrayList<>();
     private final List<FeatureLevel> levels;
 
     /**
@@ -37,7 +41,7 @@ public final class ResNet extends Module implements Backbone {
     public ResNet(InitContext ctx, ResNetSpec spec, boolean full) {
         this.spec = spec;
         this.full = full;
-        conv1 = child("conv1", ResNetBlock.conv(ctx, 3, spec.stem(), 7, 2, 3));
+        conv1 = child("conv1", new Conv2d(ctx, 3, spec.stem(), 7, 2, 3, 1, false, Conv2d.Init.KAIMING_FAN_OUT));
         bn1 = child("bn1", new BatchNorm2d(ctx, spec.stem()));
         int[] blocks = spec.blocks();
         int[] widths = spec.widths();
@@ -45,17 +49,16 @@ public final class ResNet extends Module implements Backbone {
         int in = spec.stem();
         int stageCount = full ? 4 : 3;
         for (int s = 0; s < stageCount; s++) {
-            Stage stage = child("layer" + (s + 1), new Stage());
-            List<ResNetBlock> list = new ArrayList<>();
+            // A torchvision layerN: blocks named 0, 1, ...
+            ModuleList<ResidualBlock> stage = child("layer" + (s + 1), new ModuleList<>());
             for (int b = 0; b < blocks[s]; b++) {
                 int stride = b == 0 && s > 0 ? 2 : 1;
-                ResNetBlock block = spec.bottleneck()
+                stage.add(spec.bottleneck()
                         ? new Bottleneck(ctx, in, widths[s], outs[s], stride)
-                        : new BasicBlock(ctx, in, widths[s], stride);
-                list.add(stage.add(b, block));
+                        : new BasicBlock(ctx, in, widths[s], outs[s], stride));
                 in = outs[s];
             }
-            stages.add(list);
+            stages.add(stage);
         }
         if (full) {
             child("fc", new Linear(ctx, in, spec.numClasses()));
@@ -109,10 +112,10 @@ public final class ResNet extends Module implements Backbone {
         NDList out = new NDList(3);
         // Intermediates die with the scope; only the three taps outlive the call.
         try (NDScope scope = new NDScope()) {
-            NDArray y = ResNetBlock.relu(bn1.forward(conv1.forward(x)));
+            NDArray y = ResidualBlock.relu(bn1.forward(conv1.forward(x)));
             y = Pool.maxPool2d(y, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
             for (int s = 0; s < 3; s++) {
-                for (ResNetBlock b : stages.get(s)) {
+                for (ResidualBlock b : stages.get(s)) {
                     y = b.forward(y);
                 }
                 NDArray tap = y.stopGradient();
@@ -128,12 +131,5 @@ public final class ResNet extends Module implements Backbone {
     @Override
     public Module module() {
         return this;
-    }
-
-    /** A torchvision layerN: blocks named 0, 1, ... */
-    private static final class Stage extends Module {
-        ResNetBlock add(int index, ResNetBlock block) {
-            return child(Integer.toString(index), block);
-        }
     }
 }

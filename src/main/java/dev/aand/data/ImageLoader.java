@@ -7,6 +7,7 @@ import java.awt.image.DataBuffer;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,7 +46,22 @@ public final class ImageLoader {
 
     /** Decodes {@code file} at its original size. */
     public static Decoded read(Path file) {
-        BufferedImage img = decode(file);
+        return toRgb(decode(file));
+    }
+
+    /**
+     * Decodes an image from a stream (e.g. a classpath resource) at its original size, with the
+     * same checks as a file; {@code name} identifies it in error messages. The stream is not closed.
+     */
+    public static Decoded read(InputStream in, String name) {
+        try (ImageInputStream iis = ImageIO.createImageInputStream(in)) {
+            return toRgb(decode(iis, name).image());
+        } catch (IOException | RuntimeException e) {
+            throw wrap(name, e);
+        }
+    }
+
+    private static Decoded toRgb(BufferedImage img) {
         int w = img.getWidth();
         int h = img.getHeight();
         int plane = w * h;
@@ -71,7 +87,7 @@ public final class ImageLoader {
     public static int[] dimensions(Path file) {
         requireFile(file);
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-            ImageReader reader = readerFor(in, file);
+            ImageReader reader = readerFor(in, file.toString());
             try {
                 reader.setInput(in, true, true);
                 return new int[] {reader.getWidth(0), reader.getHeight(0)};
@@ -79,7 +95,7 @@ public final class ImageLoader {
                 reader.dispose();
             }
         } catch (IOException | RuntimeException e) {
-            throw wrap(file, e);
+            throw wrap(file.toString(), e);
         }
     }
 
@@ -97,25 +113,29 @@ public final class ImageLoader {
     static Picture decodeWithFormat(Path file) {
         requireFile(file);
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-            ImageReader reader = readerFor(in, file);
-            try {
-                reader.setInput(in, true, true);
-                List<String> warnings = new ArrayList<>();
-                reader.addIIOReadWarningListener((source, message) -> warnings.add(message));
-                BufferedImage img = reader.read(0);
-                if (!warnings.isEmpty()) {
-                    throw new DataException("corrupt or truncated image " + file + ": "
-                            + String.join("; ", warnings));
-                }
-                if (img.getWidth() <= 0 || img.getHeight() <= 0) {
-                    throw new DataException("empty image " + file);
-                }
-                return new Picture(img, reader.getFormatName().toLowerCase(java.util.Locale.ROOT));
-            } finally {
-                reader.dispose();
-            }
+            return decode(in, file.toString());
         } catch (IOException | RuntimeException e) {
-            throw wrap(file, e);
+            throw wrap(file.toString(), e);
+        }
+    }
+
+    private static Picture decode(ImageInputStream in, String name) throws IOException {
+        ImageReader reader = readerFor(in, name);
+        try {
+            reader.setInput(in, true, true);
+            List<String> warnings = new ArrayList<>();
+            reader.addIIOReadWarningListener((source, message) -> warnings.add(message));
+            BufferedImage img = reader.read(0);
+            if (!warnings.isEmpty()) {
+                throw new DataException("corrupt or truncated image " + name + ": "
+                        + String.join("; ", warnings));
+            }
+            if (img.getWidth() <= 0 || img.getHeight() <= 0) {
+                throw new DataException("empty image " + name);
+            }
+            return new Picture(img, reader.getFormatName().toLowerCase(java.util.Locale.ROOT));
+        } finally {
+            reader.dispose();
         }
     }
 
@@ -152,22 +172,22 @@ public final class ImageLoader {
         }
     }
 
-    private static ImageReader readerFor(ImageInputStream in, Path file) {
+    private static ImageReader readerFor(ImageInputStream in, String name) {
         if (in == null) {
-            throw new DataException("cannot open image file " + file);
+            throw new DataException("cannot open image " + name);
         }
         Iterator<ImageReader> it = ImageIO.getImageReaders(in);
         if (!it.hasNext()) {
-            throw new DataException("not a readable image (unknown format or corrupt header): " + file);
+            throw new DataException("not a readable image (unknown format or corrupt header): " + name);
         }
         return it.next();
     }
 
-    private static DataException wrap(Path file, Exception e) {
+    private static DataException wrap(String name, Exception e) {
         if (e instanceof DataException d) {
             return d;
         }
         String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return new DataException("cannot decode image " + file + ": " + why, e);
+        return new DataException("cannot decode image " + name + ": " + why, e);
     }
 }

@@ -8,6 +8,7 @@ import dev.aand.nn.BatchNorm2d;
 import dev.aand.nn.Conv2d;
 import dev.aand.nn.InitContext;
 import dev.aand.nn.Module;
+import dev.aand.nn.ResidualBlock;
 import dev.aand.nn.Sequential;
 import java.util.Arrays;
 

@@ -1,5 +1,6 @@
 package dev.aand.synth;
 
+import dev.aand.data.Shuffle;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -120,17 +121,7 @@ public final class SyntheticBatchLoader implements AutoCloseable {
 
     /** The epoch's sample order: a permutation of 0..n-1 depending only on (seed, epoch). */
     public int[] order(int epoch) {
-        int n = images.size();
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, epoch, ORDER_STREAM));
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return order;
+        return Shuffle.permutation(images.size(), new SplittableRandom(Seeds.derive(seed, epoch, ORDER_STREAM)));
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.aand.synth;
 
+import dev.aand.data.ImageLoader;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,7 +39,7 @@ public final class TextureBank {
      * therefore synthesis are reproducible).
      *
      * @throws IllegalArgumentException if the folder is missing or holds no such image
-     * @throws UncheckedIOException naming the file that cannot be decoded
+     * @throws dev.aand.data.DataException naming the file that cannot be decoded
      */
     public static TextureBank fromFolder(Path dir, int size) {
         checkSize(size);
@@ -59,12 +60,7 @@ public final class TextureBank {
         List<String> names = new ArrayList<>();
         List<float[]> textures = new ArrayList<>();
         for (Path f : files) {
-            try (InputStream in = Files.newInputStream(f)) {
-                textures.add(resized(RgbDecoder.decode(in, f.toString()), size));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read texture " + f.toAbsolutePath() + ": "
-                        + e.getMessage(), e);
-            }
+            textures.add(resized(ImageLoader.read(f.toAbsolutePath()), size));
             names.add(f.getFileName().toString());
         }
         return new TextureBank(size, names, textures);
@@ -98,7 +94,7 @@ public final class TextureBank {
                     throw new IllegalStateException("default texture listed in " + DEFAULT_INDEX
                             + " is missing: " + res);
                 }
-                textures.add(resized(RgbDecoder.decode(in, res), size));
+                textures.add(resized(ImageLoader.read(in, res), size));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read default texture " + res, e);
             }
@@ -147,9 +143,9 @@ public final class TextureBank {
         return textures.get(rng.nextInt(textures.size()));
     }
 
-    private static float[] resized(RgbDecoder.Decoded d, int size) {
-        if (d.h() == size && d.w() == size) return d.chw();
-        return ImageSampling.resize(d.chw(), 3, d.h(), d.w(), size, size);
+    private static float[] resized(ImageLoader.Decoded d, int size) {
+        if (d.height() == size && d.width() == size) return d.rgb();
+        return ImageSampling.resize(d.rgb(), 3, d.height(), d.width(), size, size);
     }
 
     private static boolean isImage(Path p) {

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.aand.config.AandConfig;
+import dev.aand.data.Shuffle;
 import dev.aand.model.AandModel;
 import dev.aand.model.AmplifiedFeature;
 import dev.aand.model.ReverseDistillationNets;

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.aand.testing.Fixtures;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -129,5 +131,28 @@ class ImageLoaderTest {
             full += v / d.rgb().length;
         }
         assertEquals(full, mean, 2.0);
+    }
+
+    @Test
+    void streamsDecodeLikeFilesAndErrorsNameTheSource() throws Exception {
+        Path gray = TestImages.gray(dir.resolve("s.png"), 3, 2, (x, y) -> 40 * x + 100 * y);
+        Path rgb = TestImages.rgb(dir.resolve("c.png"), 4, 3);
+        for (Path f : new Path[] {gray, rgb}) {
+            ImageLoader.Decoded fromFile = ImageLoader.read(f);
+            try (InputStream in = Files.newInputStream(f)) {
+                ImageLoader.Decoded fromStream = ImageLoader.read(in, "res:" + f.getFileName());
+                assertEquals(fromFile.width(), fromStream.width());
+                assertEquals(fromFile.height(), fromStream.height());
+                assertArrayEquals(fromFile.rgb(), fromStream.rgb(), f.toString());
+            }
+        }
+        byte[] b = Files.readAllBytes(rgb);
+        byte[] cut = Arrays.copyOf(b, b.length / 2);
+        DataException e = assertThrows(DataException.class,
+                () -> ImageLoader.read(new ByteArrayInputStream(cut), "classpath:/cut.png"));
+        assertTrue(e.getMessage().contains("classpath:/cut.png"), e.getMessage());
+        e = assertThrows(DataException.class,
+                () -> ImageLoader.read(new ByteArrayInputStream(new byte[] {1, 2, 3}), "classpath:/junk.png"));
+        assertTrue(e.getMessage().contains("classpath:/junk.png"), e.getMessage());
     }
 }

@@ -1,12 +1,13 @@
-package dev.aand.train;
+package dev.aand.data;
 
 import java.util.List;
 import java.util.SplittableRandom;
 
-/** Seeded permutations and batch assembly from host images. */
+/** Seeded sample orders and batch assembly from host images (synthesis and training share them). */
 public final class Shuffle {
     private Shuffle() {}
 
+    /** A uniformly random permutation of 0..n-1 (Fisher-Yates), fully determined by {@code rng}. */
     public static int[] permutation(int n, SplittableRandom rng) {
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
