@@ -3,7 +3,6 @@ package dev.aand.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -29,18 +28,18 @@ public final class AmplificationLoss {
      * @param advanced F_A of the same images, [N, C, H, W]
      * @param anomalous per position, whether it is anomalous (length N*H*W, row-major)
      * @param normal per position, whether it is normal and inside the foreground
-     * @return a scalar; zero (still differentiable-free) when either set is empty
+     * @return a scalar, or null when either set is empty (then there is nothing to amplify and
+     *     no gradient to follow)
      */
     public NDArray compute(NDArray teacher, NDArray advanced, boolean[] anomalous, boolean[] normal,
             SplittableRandom rng) {
         int[] a = sample(anomalous, maxAnomalous, rng);
         int[] n = sample(normal, maxNormal, rng);
-        NDManager m = teacher.getManager();
         if (a.length == 0 || n.length == 0) {
-            return m.zeros(new Shape());
+            return null;
         }
-        Shape s = teacher.getShape();
-        long c = s.get(1);
+        NDManager m = teacher.getManager();
+        long c = teacher.getShape().get(1);
         NDArray ft = rows(teacher, c);
         NDArray fa = rows(advanced, c);
         NDArray ia = m.create(a).toType(DataType.INT64, false);

@@ -75,12 +75,20 @@ public final class Stage1Trainer {
                             NDArray masks = manager.create(b.masks(), new Shape(b.size(), 1, size, size));
                             NDArray fg = manager.create(b.foregrounds(), new Shape(b.size(), 1, size, size));
                             NDList features = model.teacherFeatures(images);
+                            boolean stepped;
                             try (GradientCollector gc = engine.newGradientCollector()) {
                                 StepLoss loss = loss(raa, features, masks, fg, rng);
-                                gc.backward(loss.total);
                                 terms = loss.terms();
+                                // Without a gate, a batch whose synthetic masks vanish at every
+                                // level has no loss term at all: nothing to learn from it.
+                                stepped = loss.total != null;
+                                if (stepped) {
+                                    gc.backward(loss.total);
+                                }
                             }
-                            adam.step();
+                            if (stepped) {
+                                adam.step();
+                            }
                         }
                         seen += b.size();
                         step++;
@@ -100,7 +108,7 @@ public final class Stage1Trainer {
     private record StepLoss(NDArray total, double focal, double amplification) {
         Map<String, Double> terms() {
             Map<String, Double> m = new LinkedHashMap<>();
-            m.put("loss", (double) total.getFloat());
+            m.put("loss", total == null ? 0.0 : total.getFloat());
             m.put("focal", focal);
             m.put("amp", amplification);
             return m;
@@ -127,15 +135,20 @@ public final class Stage1Trainer {
                 normal[i] = !anomalous[i] && inside[i];
             }
             NDArray amp = amplification.compute(f, af.advanced(), anomalous, normal, rng);
-            NDArray levelLoss = amp.mul((float) config.amplificationWeight());
-            ampSum += amp.getFloat();
+            if (amp != null) {
+                ampSum += amp.getFloat();
+                total = plus(total, amp.mul((float) config.amplificationWeight()));
+            }
             if (model.method().gating() == Method.Gating.MATCHING) {
                 NDArray fl = focal.compute(af.anomalyWeight(), y);
                 focalSum += fl.getFloat();
-                levelLoss = levelLoss.add(fl);
+                total = plus(total, fl);
             }
-            total = total == null ? levelLoss : total.add(levelLoss);
         }
         return new StepLoss(total, focalSum, ampSum);
+    }
+
+    private static NDArray plus(NDArray sum, NDArray term) {
+        return sum == null ? term : sum.add(term);
     }
 }

@@ -49,8 +49,8 @@ class LossesTest {
             // Anomalous features pushed opposite to the normal one (cos -1 <= 0 - 0.3) cost nothing.
             NDArray far = m.create(new float[] {0, 0, 0, -1, -1, 1}, new Shape(1, 2, 1, 3));
             assertEquals(0f, new AmplificationLoss(0.3, 1000, 5000).compute(ft, far, anom, norm, new SplittableRandom(1)).getFloat(), 1e-7);
-            // No anomalous position: zero.
-            assertEquals(0f, new AmplificationLoss(0.3, 1000, 5000).compute(ft, fa, new boolean[3], norm, new SplittableRandom(1)).getFloat());
+            // No anomalous position: no term at all.
+            assertNull(new AmplificationLoss(0.3, 1000, 5000).compute(ft, fa, new boolean[3], norm, new SplittableRandom(1)));
         }
     }
 
