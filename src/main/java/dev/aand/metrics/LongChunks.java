@@ -3,7 +3,7 @@ package dev.aand.metrics;
 import java.util.Arrays;
 
 /**
- * Append-only store of longs in chunks (no single huge array to re-allocate while growing), sorted
+ * Append-only store of long keys in chunks (no single huge array to re-allocate while growing), sorted
  * chunk by chunk and read back in descending order through a k-way merge. Chunk sizes double from
  * {@code firstChunk} up to {@code maxChunk}, so small inputs stay small.
  */

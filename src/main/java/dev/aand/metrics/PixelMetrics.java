@@ -7,9 +7,9 @@ import java.util.Arrays;
  * Accumulates anomaly maps and ground-truth masks of a whole test set, then computes exact
  * pixel-level AUROC and AUPRO (MVTec AD definition) with one sorted sweep over all pixels.
  *
- * <p>Memory: a normal pixel costs 4 bytes (its score as an order-preserving int key), an anomalous
- * pixel 8 bytes (score key and region id packed into one long), plus 4 bytes per ground-truth
- * region; about 0.4 GB for 10^8 pixels. Values live in chunks that are sorted in place, so no full
+ * <p>Memory: a pixel costs 8 bytes (a normal pixel its score as an order-preserving key, an
+ * anomalous one that key and its region id packed into one long; one chunked store serves both),
+ * plus 4 bytes per ground-truth region; about 0.8 GB for 10^8 pixels. Values live in chunks that are sorted in place, so no full
  * copy is ever made. Scores are float32 (anomaly maps are float32).
  *
  * <p>Thresholds are every distinct score; a pixel is positive iff score >= threshold. Ties between
@@ -26,7 +26,7 @@ public final class PixelMetrics {
     public static final int DISPLAY_POINTS = 500;
 
     private final Connectivity connectivity;
-    private final IntChunks normals;
+    private final LongChunks normals;
     private final LongChunks anomalies;
     private int[] regionSizes = new int[16];
     private int regionCount;
@@ -48,7 +48,7 @@ public final class PixelMetrics {
             throw new IllegalArgumentException("connectivity must not be null");
         }
         this.connectivity = connectivity;
-        this.normals = new IntChunks(firstChunk, maxChunk);
+        this.normals = new LongChunks(firstChunk, maxChunk);
         this.anomalies = new LongChunks(firstChunk, maxChunk);
     }
 
@@ -299,7 +299,7 @@ public final class PixelMetrics {
     private void sweep(Sink sink) {
         normals.sortChunks();
         anomalies.sortChunks();
-        IntChunks.Cursor neg = normals.descending();
+        LongChunks.Cursor neg = normals.descending();
         LongChunks.Cursor pos = anomalies.descending();
         int[] hits = new int[regionCount];
         FixedPointSum overlapSum = new FixedPointSum();
@@ -309,11 +309,11 @@ public final class PixelMetrics {
         while (neg.hasNext() || pos.hasNext()) {
             int key;
             if (!pos.hasNext()) {
-                key = neg.peek();
+                key = (int) neg.peek();
             } else if (!neg.hasNext()) {
                 key = (int) (pos.peek() >> 32);
             } else {
-                key = Math.max(neg.peek(), (int) (pos.peek() >> 32));
+                key = Math.max((int) neg.peek(), (int) (pos.peek() >> 32));
             }
             fp += neg.hasNext() ? neg.skipEqual(key) : 0;
             while (pos.hasNext() && (int) (pos.peek() >> 32) == key) {
