@@ -65,7 +65,9 @@ final class PredictCommand implements Callable<Integer> {
                     String stem = uniqueStem(p, from + i);
                     int[] wh = ImageLoader.dimensions(p);
                     float[] map = r.maps()[i];
-                    BufferedImage overlay = Heatmaps.scale(Heatmaps.overlay(images.get(i), map, size, 0f, (float) (2 * t)), wh[0], wh[1]);
+                    float[] range = loaded.info().heatmapRange(t);
+                    BufferedImage overlay = Heatmaps.scale(Heatmaps.overlay(images.get(i), map, size, range[0], range[1]),
+                            wh[0], wh[1]);
                     BufferedImage mask = Heatmaps.scale(Heatmaps.binaryMask(map, (float) t, size), wh[0], wh[1]);
                     Path overlayFile = out.resolve(stem + "_overlay.png");
                     Path maskFile = out.resolve(stem + "_mask.png");

@@ -42,14 +42,23 @@ public final class ModelStore {
      *
      * @param threshold image-score decision threshold (anomalous when score >= threshold)
      * @param thresholdSource how it was chosen (e.g. "validation q0.99 of 6 normal images")
+     * @param normalMapLevel 1st percentile of the anomaly-map values of those normal images: the
+     *     bottom of the heatmap colour scale, so normal regions look calm in overlays
      * @param dataset dataset kind the model was trained on
      * @param category category trained on
      * @param trainImages number of training images
      * @param teacherWeightsSha256 digest of the teacher weights file (null for embedded/random)
      * @param version aand version that wrote the model
      */
-    public record ModelInfo(double threshold, String thresholdSource, String dataset, String category,
-            int trainImages, String teacherWeightsSha256, String version) {}
+    public record ModelInfo(double threshold, String thresholdSource, double normalMapLevel, String dataset,
+            String category, int trainImages, String teacherWeightsSha256, String version) {
+
+        /** Heatmap colour range for a decision threshold: normal level at the bottom, the threshold at two thirds. */
+        public float[] heatmapRange(double decisionThreshold) {
+            double low = Math.min(normalMapLevel, decisionThreshold);
+            return new float[] {(float) low, (float) (decisionThreshold + 0.5 * (decisionThreshold - low))};
+        }
+    }
 
     /** A loaded model with its facts. */
     public record Loaded(AandModel model, ModelInfo info) {}

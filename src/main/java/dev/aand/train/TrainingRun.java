@@ -113,14 +113,33 @@ public final class TrainingRun {
             AandConfig config, NDManager manager, TrainingListener listener) {
         List<Sample> validation = data.validation();
         List<float[]> normals = validation.isEmpty() ? trainImages : decode(validation, config.imageSize());
-        double[] scores = new Inferencer(model, manager, Math.max(1, config.batchSize())).score(normals).scores();
+        Inferencer.Result r = new Inferencer(model, manager, Math.max(1, config.batchSize())).score(normals);
+        double[] scores = r.scores();
         double t = quantile(scores, config.thresholdQuantile());
+        double level = mapLevel(r.maps(), 0.01);
         String source = String.format("%s: q%.2f of %d normal image scores",
                 validation.isEmpty() ? "train (no validation held back; optimistic)" : "validation",
                 config.thresholdQuantile(), scores.length);
         listener.onMessage(String.format("decision threshold %.5f (%s)", t, source));
-        return new ModelStore.ModelInfo(t, source, data.name(), data.category(), trainImages.size(),
+        return new ModelStore.ModelInfo(t, source, level, data.name(), data.category(), trainImages.size(),
                 sha256(config.weights()), Version.get());
+    }
+
+    /** A low quantile of all map values, from a strided sample (exactness does not matter here). */
+    static double mapLevel(float[][] maps, double q) {
+        int stride = 7;
+        int n = 0;
+        for (float[] m : maps) {
+            n += (m.length + stride - 1) / stride;
+        }
+        double[] sample = new double[n];
+        int k = 0;
+        for (float[] m : maps) {
+            for (int i = 0; i < m.length; i += stride) {
+                sample[k++] = m[i];
+            }
+        }
+        return quantile(sample, q);
     }
 
     /** Linear-interpolated quantile (numpy's default). */

@@ -68,6 +68,12 @@ class EndToEndTest {
         assertEquals(6, rows.size());
         try (NDManager manager = Engines.manager()) {
             ModelStore.Loaded loaded = ModelStore.load(model, manager);
+            ModelStore.ModelInfo info = loaded.info();
+            assertTrue(info.thresholdSource().startsWith("validation"), info.thresholdSource());
+            assertTrue(info.normalMapLevel() > 0 && info.normalMapLevel() < info.threshold(),
+                    "normal map level " + info.normalMapLevel() + " vs threshold " + info.threshold());
+            float[] range = info.heatmapRange(info.threshold());
+            assertEquals(2.0 / 3, (info.threshold() - range[0]) / (range[1] - range[0]), 1e-6);
             List<float[]> images = TrainingRun.decode(data.test(), 32);
             double[] again = new Inferencer(loaded.model(), manager, 2).score(images).scores();
             for (int i = 0; i < again.length; i++) {
