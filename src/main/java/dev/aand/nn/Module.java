@@ -42,14 +42,6 @@ public abstract class Module {
         return value;
     }
 
-    /** Replaces a buffer tensor (BatchNorm's counter is immutable on the engine side). */
-    protected void replaceBuffer(String name, NDArray value) {
-        NDArray old = buffers.put(name, value);
-        if (old != null && old != value) {
-            old.close();
-        }
-    }
-
     protected Map<String, Module> children() {
         return Collections.unmodifiableMap(children);
     }
