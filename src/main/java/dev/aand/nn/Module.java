@@ -2,7 +2,6 @@ package dev.aand.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -40,10 +39,6 @@ public abstract class Module {
     protected NDArray buffer(String name, NDArray value) {
         buffers.put(name, value);
         return value;
-    }
-
-    protected Map<String, Module> children() {
-        return Collections.unmodifiableMap(children);
     }
 
     /** Trainable parameters of this module and all descendants, by dotted name, in order. */

@@ -39,10 +39,6 @@ public final class Adam implements AutoCloseable {
         this.lr = lr;
     }
 
-    public double learningRate() {
-        return lr;
-    }
-
     /** Applies one update from the gradients the last backward pass left, then clears them. */
     public void step() {
         step++;
