@@ -19,17 +19,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Inference latency and throughput of the whole pipeline (teacher, RAA, bottleneck, decoder, map), "
                 + "or of the teacher alone, as JSON.")
 final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--backbone", defaultValue = "mobilenet_v1") String backbone;
-    @Option(names = "--weights", description = "Teacher checkpoint; random weights when absent (timing is the same).")
-    Path weights;
-    @Option(names = "--method", defaultValue = "aand") String method;
-    @Option(names = "--image-size", defaultValue = "256") int imageSize;
+    @Mixin
+    ModelArgs model = new ModelArgs();
+
     @Option(names = "--batch-size", defaultValue = "1") int batchSize;
     @Option(names = "--warmup", defaultValue = "2") int warmup;
     @Option(names = "--iterations", defaultValue = "5") int iterations;
@@ -39,12 +38,15 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Main.startEngine();
-        AandConfig config = AandConfig.defaults().with(Map.of("backbone", backbone, "imageSize", imageSize,
-                "method", dev.aand.model.Method.parse(method)));
+        Map<String, Object> o = new LinkedHashMap<>();
+        model.putInto(o);
+        AandConfig config = AandConfig.defaults().with(o);
+        String backbone = config.backbone();
+        int imageSize = config.imageSize();
         try (NDManager manager = NDManager.newBaseManager()) {
-            Backbone teacher = Backbones.create(backbone, weights, manager, 0);
-            AandModel model = new AandModel(teacher, config, new InitContext(manager, 0));
-            Inferencer inf = new Inferencer(model, manager, batchSize);
+            Backbone teacher = Backbones.create(backbone, model.weights, manager, 0);
+            AandModel net = new AandModel(teacher, config, new InitContext(manager, 0));
+            Inferencer inf = new Inferencer(net, manager, batchSize);
             float[] data = new float[batchSize * 3 * imageSize * imageSize];
             java.util.SplittableRandom r = new java.util.SplittableRandom(1);
             for (int i = 0; i < data.length; i++) {
@@ -71,9 +73,10 @@ final class BenchCommand implements Callable<Integer> {
             double median = sorted[sorted.length / 2];
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("backbone", backbone);
-            out.put("weights", weights == null ? ("mobilenet_v1".equals(backbone) ? "embedded" : "random") : weights.toString());
+            out.put("weights", model.weights == null
+                    ? ("mobilenet_v1".equals(backbone) ? "embedded" : "random") : model.weights.toString());
             out.put("measured", teacherOnly ? "teacher" : "teacher+raa+bottleneck+decoder+map");
-            out.put("method", method);
+            out.put("method", config.method().id());
             out.put("image_size", imageSize);
             out.put("batch_size", batchSize);
             out.put("threads", Runtime.getRuntime().availableProcessors());
@@ -83,7 +86,7 @@ final class BenchCommand implements Callable<Integer> {
             out.put("latency_ms_max", round(sorted[sorted.length - 1]));
             out.put("images_per_second", round(batchSize * 1000.0 / median));
             out.put("teacher_parameters", teacher.module().parameterCount());
-            out.put("trainable_parameters", model.parameterCount());
+            out.put("trainable_parameters", net.parameterCount());
             out.put("peak_rss_mib", peakRssMib());
             System.out.println(new GsonBuilder().setPrettyPrinting().create().toJson(out));
         }

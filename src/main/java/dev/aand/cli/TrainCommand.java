@@ -2,7 +2,6 @@ package dev.aand.cli;
 
 import dev.aand.config.AandConfig;
 import dev.aand.data.AnomalyDataset;
-import dev.aand.model.Method;
 import dev.aand.train.EpochLog;
 import dev.aand.train.TrainingRun;
 import java.nio.file.Path;
@@ -59,18 +58,9 @@ final class TrainCommand implements Callable<Integer> {
 
     /** Every tunable hyper-parameter that the command line exposes; the rest keep the defaults. */
     static final class HyperParameters {
-        @Option(names = "--backbone", defaultValue = "mobilenet_v1",
-                description = "Teacher: mobilenet_v1 (embedded), resnet18, resnet34, resnet50, wide_resnet50_2.")
-        String backbone;
+        @Mixin
+        ModelArgs model = new ModelArgs();
 
-        @Option(names = "--weights", description = "Teacher checkpoint (.pth/.pt torchvision state_dict or .safetensors).")
-        Path weights;
-
-        @Option(names = "--method", defaultValue = "aand",
-                description = "aand, rd, rd+hkd, raa, gate-score, ungated, learnable, sigmoid (default: ${DEFAULT-VALUE}).")
-        String method;
-
-        @Option(names = "--image-size", defaultValue = "256") int imageSize;
         @Option(names = "--batch-size", defaultValue = "16") int batchSize;
         @Option(names = "--stage1-epochs", defaultValue = "100") int stage1Epochs;
         @Option(names = "--stage2-epochs", defaultValue = "120") int stage2Epochs;
@@ -94,10 +84,7 @@ final class TrainCommand implements Callable<Integer> {
 
         AandConfig toConfig() {
             Map<String, Object> o = new LinkedHashMap<>();
-            o.put("backbone", backbone);
-            o.put("weights", weights == null ? null : weights.toAbsolutePath().toString());
-            o.put("method", Method.parse(method));
-            o.put("imageSize", imageSize);
+            model.putInto(o);
             o.put("batchSize", batchSize);
             o.put("stage1Epochs", stage1Epochs);
             o.put("stage2Epochs", stage2Epochs);

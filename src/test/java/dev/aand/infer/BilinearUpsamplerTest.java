@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.aand.data.Npy;
-import dev.aand.engine.OfflineEngine;
+import dev.aand.testing.Engines;
 import dev.aand.testing.Fixtures;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,8 +18,7 @@ class BilinearUpsamplerTest {
 
     @BeforeAll
     static void start() {
-        OfflineEngine.get();
-        manager = NDManager.newBaseManager();
+        manager = Engines.manager();
     }
 
     @AfterAll

@@ -9,7 +9,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.aand.data.Npy;
-import dev.aand.engine.OfflineEngine;
+import dev.aand.testing.Engines;
 import dev.aand.testing.Fixtures;
 import java.nio.file.Files;
 import org.junit.jupiter.api.AfterAll;
@@ -22,8 +22,7 @@ class GaussianBlurTest {
 
     @BeforeAll
     static void start() {
-        OfflineEngine.get();
-        manager = NDManager.newBaseManager();
+        manager = Engines.manager();
     }
 
     @AfterAll

@@ -1,0 +1,30 @@
+package dev.aand.cli;
+
+import dev.aand.model.Method;
+import java.nio.file.Path;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** Options that choose the network: teacher, its weights, the method and the input size. */
+final class ModelArgs {
+    @Option(names = "--backbone", defaultValue = "mobilenet_v1",
+            description = "Teacher: mobilenet_v1 (embedded), resnet18, resnet34, resnet50, wide_resnet50_2.")
+    String backbone;
+
+    @Option(names = "--weights", description = "Teacher checkpoint (.pth/.pt torchvision state_dict or .safetensors).")
+    Path weights;
+
+    @Option(names = "--method", defaultValue = "aand",
+            description = "aand, rd, rd+hkd, raa, gate-score, ungated, learnable, sigmoid (default: ${DEFAULT-VALUE}).")
+    String method;
+
+    @Option(names = "--image-size", defaultValue = "256") int imageSize;
+
+    /** These choices as configuration overrides. */
+    void putInto(Map<String, Object> o) {
+        o.put("backbone", backbone);
+        o.put("weights", weights == null ? null : weights.toAbsolutePath().toString());
+        o.put("method", Method.parse(method));
+        o.put("imageSize", imageSize);
+    }
+}
