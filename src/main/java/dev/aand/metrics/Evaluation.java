@@ -27,6 +27,13 @@ public record Evaluation(Summary overall, Map<String, Summary> byDefect, List<Im
      */
     public record Summary(double imageAuroc, double pixelAuroc, double pixelAupro, double imageF1Max,
             double imageThreshold, int nImages, int nAnomalous) {
+        public Summary {
+            if (nImages < 0 || nAnomalous < 0 || nAnomalous > nImages) {
+                throw new IllegalArgumentException("metrics: need 0 <= n_anomalous <= n_images, got n_images="
+                        + nImages + ", n_anomalous=" + nAnomalous);
+            }
+        }
+
         Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("image_auroc", imageAuroc);

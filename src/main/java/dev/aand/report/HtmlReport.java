@@ -1,5 +1,6 @@
 package dev.aand.report;
 
+import dev.aand.metrics.Evaluation;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -98,7 +99,7 @@ public final class HtmlReport {
     }
 
     private static void metricsTable(StringBuilder h, ReportData d, ScoreFormat sf) {
-        ReportData.Metrics m = d.metrics();
+        Evaluation.Summary m = d.metrics();
         int missed = 0;
         int falseAlarms = 0;
         for (ReportData.ImageEntry e : d.images()) {
@@ -140,19 +141,21 @@ public final class HtmlReport {
         h.append("<table class=\"grid\" id=\"defects\"><thead><tr><th>Defect type</th><th class=\"num\">Images</th>")
                 .append("<th class=\"num\">Flagged</th><th class=\"num\">Image AUROC</th>")
                 .append("<th class=\"num\">Pixel AUROC</th><th class=\"num\">Pixel AUPRO</th></tr></thead>\n<tbody>\n");
-        for (ReportData.DefectMetrics r : d.defects()) {
+        for (Map.Entry<String, Evaluation.Summary> row : d.defects().entrySet()) {
+            String type = row.getKey();
+            Evaluation.Summary r = row.getValue();
             // "Flagged" is read off the image entries: how many of this type the threshold catches.
             int n = 0;
             int flagged = 0;
             for (ReportData.ImageEntry e : d.images()) {
-                if (e.defectType().equals(r.defectType())) {
+                if (e.defectType().equals(type)) {
                     n++;
                     if (e.predictedAnomalous()) {
                         flagged++;
                     }
                 }
             }
-            h.append("<tr><td>").append(esc(r.defectType())).append("</td><td class=\"num\">").append(r.nImages())
+            h.append("<tr><td>").append(esc(type)).append("</td><td class=\"num\">").append(r.nImages())
                     .append("</td><td class=\"num\">").append(n == 0 ? "n/a" : flagged + " / " + n)
                     .append("</td><td class=\"num\">").append(frac(r.imageAuroc()))
                     .append("</td><td class=\"num\">").append(frac(r.pixelAuroc()))
@@ -178,10 +181,8 @@ public final class HtmlReport {
         if (n == 0) {
             return;
         }
-        for (ReportData.DefectMetrics r : d.defects()) {
-            if (r.defectType().equals(type)) {
-                return;
-            }
+        if (d.defects().containsKey(type)) {
+            return;
         }
         h.append("<tr class=\"normal-row\"><td>").append(esc(type)).append(" <span class=\"muted\">(normal)</span>")
                 .append("</td><td class=\"num\">").append(n).append("</td><td class=\"num\">").append(flagged)

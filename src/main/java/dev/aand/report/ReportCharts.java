@@ -1,5 +1,6 @@
 package dev.aand.report;
 
+import dev.aand.metrics.Evaluation;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.util.List;
@@ -23,12 +24,12 @@ public final class ReportCharts {
     private ReportCharts() {}
 
     /** {@link #rocPlot} rendered at {@link #WIDTH} x {@link #HEIGHT}. */
-    public static BufferedImage roc(ReportData.Curves curves, ReportData.Metrics metrics) {
+    public static BufferedImage roc(ReportData.Curves curves, Evaluation.Summary metrics) {
         return rocPlot(curves, metrics).render(WIDTH, HEIGHT);
     }
 
     /** {@link #proPlot} rendered at {@link #WIDTH} x {@link #HEIGHT}; null without a PRO curve. */
-    public static BufferedImage pro(ReportData.Curves curves, ReportData.Metrics metrics) {
+    public static BufferedImage pro(ReportData.Curves curves, Evaluation.Summary metrics) {
         CurvePlot plot = proPlot(curves, metrics);
         return plot == null ? null : plot.render(WIDTH, HEIGHT);
     }
@@ -39,7 +40,7 @@ public final class ReportCharts {
     }
 
     /** ROC chart with whichever of the image/pixel curves exist, plus the chance diagonal. */
-    public static CurvePlot rocPlot(ReportData.Curves curves, ReportData.Metrics metrics) {
+    public static CurvePlot rocPlot(ReportData.Curves curves, Evaluation.Summary metrics) {
         CurvePlot plot = new CurvePlot("ROC curve", "False positive rate", "True positive rate", 0, 1, 0, 1);
         plot.add("Chance", new double[] {0, 1}, new double[] {0, 1}, CHANCE_COLOR, true);
         if (curves.imageRoc() != null) {
@@ -131,7 +132,7 @@ public final class ReportCharts {
     }
 
     /** PRO chart over FPR [0, 0.3]; null when there is no PRO curve. */
-    public static CurvePlot proPlot(ReportData.Curves curves, ReportData.Metrics metrics) {
+    public static CurvePlot proPlot(ReportData.Curves curves, Evaluation.Summary metrics) {
         if (curves.pro() == null) {
             return null;
         }

@@ -1,5 +1,6 @@
 package dev.aand.report;
 
+import dev.aand.metrics.Evaluation;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +15,7 @@ import java.util.Map;
  * @param category category / product, e.g. "bottle"
  * @param model    model summary in display order (backbone, method, image size, epochs, seed, ...)
  * @param metrics  overall metrics
- * @param defects  per-defect-type rows (may be empty)
+ * @param defects  per defect type (in display order) its metrics over that type plus the good images; may be empty
  * @param curves   ROC / PRO curves (members may be null when not available)
  * @param images   every test image with its anomaly map
  */
@@ -22,8 +23,8 @@ public record ReportData(
         String dataset,
         String category,
         Map<String, String> model,
-        Metrics metrics,
-        List<DefectMetrics> defects,
+        Evaluation.Summary metrics,
+        Map<String, Evaluation.Summary> defects,
         Curves curves,
         List<ImageEntry> images) {
 
@@ -34,41 +35,9 @@ public record ReportData(
             throw new IllegalArgumentException("report metrics are missing");
         }
         model = model == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(model));
-        defects = defects == null ? List.of() : List.copyOf(defects);
+        defects = defects == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(defects));
         curves = curves == null ? new Curves(null, null, null) : curves;
         images = images == null ? List.of() : List.copyOf(images);
-    }
-
-    /**
-     * Overall test-set metrics. AUROC/AUPRO/F1 are fractions in [0, 1] or NaN; the threshold is in
-     * anomaly-score units.
-     */
-    public record Metrics(
-            double imageAuroc,
-            double pixelAuroc,
-            double pixelAupro,
-            double imageF1Max,
-            double imageThreshold,
-            int nImages,
-            int nAnomalous) {
-        public Metrics {
-            if (nImages < 0 || nAnomalous < 0 || nAnomalous > nImages) {
-                throw new IllegalArgumentException(
-                        "metrics: need 0 <= n_anomalous <= n_images, got n_images=" + nImages
-                                + ", n_anomalous=" + nAnomalous);
-            }
-        }
-    }
-
-    /** Metrics restricted to one defect type (scored against the normal images). */
-    public record DefectMetrics(
-            String defectType, int nImages, double imageAuroc, double pixelAuroc, double pixelAupro) {
-        public DefectMetrics {
-            requireText(defectType, "defect type");
-            if (nImages < 0) {
-                throw new IllegalArgumentException("defect '" + defectType + "': n_images < 0: " + nImages);
-            }
-        }
     }
 
     /** A curve as parallel x / y arrays (x = false positive rate). */

@@ -3,7 +3,6 @@ package dev.aand.report;
 import dev.aand.metrics.Evaluation;
 import dev.aand.metrics.ProCurve;
 import dev.aand.metrics.RocCurve;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -13,14 +12,8 @@ public final class TestReport {
 
     public static ReportData of(String dataset, String category, Map<String, String> model, Evaluation e,
             List<ReportData.ImageEntry> images) {
-        Evaluation.Summary o = e.overall();
-        ReportData.Metrics metrics = new ReportData.Metrics(o.imageAuroc(), o.pixelAuroc(), o.pixelAupro(),
-                o.imageF1Max(), o.imageThreshold(), o.nImages(), o.nAnomalous());
-        List<ReportData.DefectMetrics> defects = new ArrayList<>();
-        e.byDefect().forEach((d, s) -> defects.add(
-                new ReportData.DefectMetrics(d, s.nImages(), s.imageAuroc(), s.pixelAuroc(), s.pixelAupro())));
         ReportData.Curves curves = new ReportData.Curves(roc(e.imageRoc()), roc(e.pixelRoc()), pro(e.pro()));
-        return new ReportData(dataset, category, model, metrics, defects, curves, images);
+        return new ReportData(dataset, category, model, e.overall(), e.byDefect(), curves, images);
     }
 
     private static ReportData.Curve roc(RocCurve c) {

@@ -1,5 +1,6 @@
 package dev.aand.report;
 
+import dev.aand.metrics.Evaluation;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -57,7 +58,7 @@ class CurvePlotTest {
 
     @Test
     void rocChartHasLegendValuesAndDiagonal() {
-        ReportData.Metrics m = new ReportData.Metrics(0.9, Double.NaN, Double.NaN, 0.8, 0.5, 10, 5);
+        Evaluation.Summary m = new Evaluation.Summary(0.9, Double.NaN, Double.NaN, 0.8, 0.5, 10, 5);
         ReportData.Curves curves = new ReportData.Curves(
                 new ReportData.Curve(new double[] {0, 0, 1}, new double[] {0, 1, 1}), null, null);
         BufferedImage img = ReportCharts.roc(curves, m);

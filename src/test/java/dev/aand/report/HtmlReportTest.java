@@ -1,5 +1,6 @@
 package dev.aand.report;
 
+import dev.aand.metrics.Evaluation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -129,7 +130,7 @@ class HtmlReportTest {
 
     @Test
     void reportWithoutImagesOrCurvesStillRenders() throws Exception {
-        ReportData.Metrics m = new ReportData.Metrics(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, 0);
+        Evaluation.Summary m = new Evaluation.Summary(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, 0);
         ReportData data = new ReportData("ds", "cat", null, m, null, null, null);
         Path index = HtmlReport.write(data, tmp.resolve("empty"));
         String html = Files.readString(index);

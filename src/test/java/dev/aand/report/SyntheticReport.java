@@ -1,5 +1,6 @@
 package dev.aand.report;
 
+import dev.aand.metrics.Evaluation;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -90,10 +91,10 @@ final class SyntheticReport {
         model.put("image size", "256");
         model.put("epochs", "10");
         model.put("seed", Long.toString(seed));
-        ReportData.Metrics metrics = new ReportData.Metrics(0.98712, 0.95349, 0.91234, 0.8, threshold, 6, 3);
-        List<ReportData.DefectMetrics> defects = List.of(
-                new ReportData.DefectMetrics("scratch", 2, 0.83333, 0.96, 0.9),
-                new ReportData.DefectMetrics("hole", 1, 1.0, 0.97, Double.NaN));
+        Evaluation.Summary metrics = new Evaluation.Summary(0.98712, 0.95349, 0.91234, 0.8, threshold, 6, 3);
+        Map<String, Evaluation.Summary> defects = new LinkedHashMap<>();
+        defects.put("scratch", new Evaluation.Summary(0.83333, 0.96, 0.9, Double.NaN, Double.NaN, 2, 1));
+        defects.put("hole", new Evaluation.Summary(1.0, 0.97, Double.NaN, Double.NaN, Double.NaN, 1, 1));
         return new ReportData("synthetic", "widget", model, metrics, defects,
                 new ReportData.Curves(imageRoc, pixelRoc, new ReportData.Curve(fpr, pro)), images);
     }
