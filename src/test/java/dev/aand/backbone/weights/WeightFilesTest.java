@@ -14,6 +14,8 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class WeightFilesTest {
 
@@ -40,18 +42,12 @@ class WeightFilesTest {
         assertFails(f, "text file");
     }
 
-    @Test
-    void truncatedTorchCheckpoint() throws IOException {
-        byte[] all = Files.readAllBytes(TinyCheckpointTruth.PT);
-        Path f = tmp.resolve("half.pt");
-        Files.write(f, Arrays.copyOf(all, all.length / 2));
-        assertFails(f, "truncated");
-    }
-
-    @Test
-    void truncatedSafetensors() throws IOException {
-        byte[] all = Files.readAllBytes(TinyCheckpointTruth.SAFETENSORS);
-        Path f = tmp.resolve("half.safetensors");
+    /** The first half of each real fixture file, the torch zip and its safetensors twin. */
+    @ParameterizedTest
+    @ValueSource(strings = {"pt", "safetensors"})
+    void truncatedFile(String kind) throws IOException {
+        byte[] all = Files.readAllBytes(kind.equals("pt") ? TinyCheckpointTruth.PT : TinyCheckpointTruth.SAFETENSORS);
+        Path f = tmp.resolve("half." + kind);
         Files.write(f, Arrays.copyOf(all, all.length / 2));
         assertFails(f, "truncated");
     }
