@@ -1,16 +1,21 @@
 package dev.aand.cli;
 
-import ai.djl.ndarray.NDManager;
+import ai.djl.inference.Predictor;
+import ai.djl.modality.cv.Image;
+import ai.djl.modality.cv.ImageFactory;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ZooModel;
+import dev.aand.api.Aand;
+import dev.aand.api.AnomalyMap;
+import dev.aand.api.AnomalyResult;
 import dev.aand.data.DataException;
 import dev.aand.data.ImageFiles;
 import dev.aand.data.ImageLoader;
-import dev.aand.infer.Inferencer;
 import dev.aand.metrics.Csv;
 import dev.aand.model.ModelStore;
 import dev.aand.report.Heatmaps;
 import dev.aand.report.Png;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,25 +38,31 @@ final class PredictCommand implements Callable<Integer> {
     List<Path> inputs;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws Exception {
         Main.startEngine();
         List<Path> files = collect(inputs);
         Files.createDirectories(out);
         int failed = 0;
-        try (NDManager manager = NDManager.newBaseManager()) {
-            ModelStore.Loaded loaded = ModelStore.load(model, manager);
-            int size = loaded.model().config().imageSize();
-            double t = threshold != null ? threshold : loaded.info().threshold();
-            Inferencer inf = new Inferencer(loaded.model(), manager, batchSize);
+        Criteria.Builder<Image, AnomalyResult> criteria = Aand.builder(model);
+        if (threshold != null) {
+            criteria.optArgument(Aand.THRESHOLD, threshold);
+        }
+        // Scored through the library's DJL Predictor, so these numbers are the API's by construction.
+        try (ZooModel<Image, AnomalyResult> zoo = criteria.build().loadModel();
+                Predictor<Image, AnomalyResult> predictor = zoo.newPredictor()) {
+            ModelStore.ModelInfo info = ModelStore.info(model);
             StringBuilder csv = new StringBuilder("path,score,threshold,anomalous,overlay,mask,error\n");
             ProgressBar bar = new ProgressBar(System.err);
             for (int from = 0; from < files.size(); from += batchSize) {
                 List<Path> part = files.subList(from, Math.min(files.size(), from + batchSize));
                 List<Path> ok = new ArrayList<>();
-                List<float[]> images = new ArrayList<>();
+                List<ImageLoader.Decoded> photos = new ArrayList<>();
+                List<Image> images = new ArrayList<>();
                 for (Path p : part) {
                     try {
-                        images.add(ImageLoader.load(p, size));
+                        BufferedImage picture = ImageLoader.decode(p);
+                        images.add(ImageFactory.getInstance().fromImage(picture));
+                        photos.add(ImageLoader.fromImage(picture));
                         ok.add(p);
                     } catch (DataException e) {
                         failed++;
@@ -59,25 +70,24 @@ final class PredictCommand implements Callable<Integer> {
                         csv.append(Csv.field(p.toString())).append(",,,,,,").append(Csv.field(e.getMessage())).append('\n');
                     }
                 }
-                Inferencer.Result r = inf.score(images);
+                List<AnomalyResult> results = images.isEmpty() ? List.of() : predictor.batchPredict(images);
                 for (int i = 0; i < ok.size(); i++) {
                     Path p = ok.get(i);
+                    AnomalyResult r = results.get(i);
+                    ImageLoader.Decoded d = photos.get(i);
                     String stem = uniqueStem(p, from + i);
-                    int[] wh = ImageLoader.dimensions(p);
-                    float[] map = r.maps()[i];
-                    float[] range = loaded.info().heatmapRange(t);
-                    BufferedImage overlay = Heatmaps.scale(Heatmaps.overlay(images.get(i), map, size, range[0], range[1]),
-                            wh[0], wh[1]);
-                    BufferedImage mask = Heatmaps.scale(Heatmaps.binaryMask(map, (float) t, size), wh[0], wh[1]);
+                    float[] range = info.heatmapRange(r.threshold());
+                    AnomalyMap m = r.mapAtInput();
+                    BufferedImage overlay = Heatmaps.overlay(d.rgb(), d.width(), d.height(), m.values(), range[0], range[1]);
+                    BufferedImage mask = Heatmaps.mask(r.mask().values(), m.width(), m.height());
                     Path overlayFile = out.resolve(stem + "_overlay.png");
                     Path maskFile = out.resolve(stem + "_mask.png");
                     Png.write(overlay, overlayFile);
                     Png.write(mask, maskFile);
-                    boolean anomalous = r.scores()[i] >= t;
-                    csv.append(Csv.field(p.toString())).append(',').append(r.scores()[i]).append(',').append(t).append(',')
-                            .append(anomalous ? 1 : 0).append(',').append(overlayFile.getFileName()).append(',')
-                            .append(maskFile.getFileName()).append(",\n");
-                    System.out.printf(Locale.ROOT, "%-9s %.5f  %s%n", anomalous ? "ANOMALY" : "ok", r.scores()[i], p);
+                    csv.append(Csv.field(p.toString())).append(',').append(r.score()).append(',').append(r.threshold())
+                            .append(',').append(r.anomalous() ? 1 : 0).append(',').append(overlayFile.getFileName())
+                            .append(',').append(maskFile.getFileName()).append(",\n");
+                    System.out.printf(Locale.ROOT, "%-9s %.5f  %s%n", r.anomalous() ? "ANOMALY" : "ok", r.score(), p);
                 }
                 bar.update("predict", Math.min(files.size(), from + batchSize), files.size(), "");
             }
@@ -88,7 +98,7 @@ final class PredictCommand implements Callable<Integer> {
     }
 
     /** Files as given, folders expanded to their images (sorted); an empty result is an error. */
-    static List<Path> collect(List<Path> inputs) throws IOException {
+    static List<Path> collect(List<Path> inputs) throws java.io.IOException {
         List<Path> files = new ArrayList<>();
         for (Path p : inputs) {
             if (Files.isDirectory(p)) {

@@ -30,10 +30,17 @@ public final class ImageLoader {
 
     /** Reads {@code file} and resizes it to {@code size x size}: {@code float[3*size*size]} CHW. */
     public static float[] load(Path file, int size) {
+        return resize(read(file), size);
+    }
+
+    /**
+     * The network input for a decoded image: resized to {@code size x size} with the antialiased
+     * bicubic filter and clamped to [0, 255]; {@code float[3*size*size]} CHW.
+     */
+    public static float[] resize(Decoded d, int size) {
         if (size <= 0) {
             throw new IllegalArgumentException("image size must be positive, got " + size);
         }
-        Decoded d = read(file);
         if (d.width() == size && d.height() == size) {
             return d.rgb();
         }
@@ -42,6 +49,14 @@ public final class ImageLoader {
             out[i] = Math.min(255f, Math.max(0f, out[i]));
         }
         return out;
+    }
+
+    /** An image already in memory (e.g. from DJL's ImageFactory), converted as a decoded file is. */
+    public static Decoded fromImage(BufferedImage img) {
+        if (img.getWidth() <= 0 || img.getHeight() <= 0) {
+            throw new DataException("empty image");
+        }
+        return toRgb(img);
     }
 
     /** Decodes {@code file} at its original size. */
@@ -103,7 +118,7 @@ public final class ImageLoader {
      * Decodes any supported image. Decoder warnings (e.g. a JPEG cut short, which the JDK still
      * returns as a half-grey picture) are treated as errors: a damaged file must not be scored.
      */
-    static BufferedImage decode(Path file) {
+    public static BufferedImage decode(Path file) {
         return decodeWithFormat(file).image();
     }
 

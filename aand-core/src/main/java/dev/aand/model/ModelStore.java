@@ -82,6 +82,21 @@ public final class ModelStore {
         }
     }
 
+    /** The scoring facts of a model directory ({@code model.json}) without loading its weights. */
+    public static ModelInfo info(Path dir) {
+        Path f = dir.resolve(META);
+        if (!Files.isRegularFile(f)) {
+            throw new IllegalArgumentException("not a model directory: " + dir + " (missing " + META + ")");
+        }
+        try {
+            return GSON.fromJson(Files.readString(f), ModelInfo.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + f + ": " + e.getMessage(), e);
+        } catch (JsonParseException e) {
+            throw new IllegalArgumentException("corrupt " + META + " in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Loads a model directory; the teacher is rebuilt from its name and weights file. */
     public static Loaded load(Path dir, NDManager manager) {
         for (String f : new String[] {CONFIG, META, WEIGHTS}) {

@@ -69,6 +69,39 @@ public final class Heatmaps {
         return base;
     }
 
+    /**
+     * A photo at its own size (planar RGB in [0, 255], {@code 3 x height x width}) with a map of
+     * the same size (e.g. a prediction's map at input size) coloured over it at
+     * {@link #DEFAULT_ALPHA}.
+     */
+    public static BufferedImage overlay(float[] rgb, int width, int height, float[] map, float vmin, float vmax) {
+        int plane = width * height;
+        checkLength("rgb", rgb, 3 * plane, "3*" + width + "*" + height);
+        checkLength("map", map, plane, width + "*" + height);
+        int[] px = new int[plane];
+        for (int i = 0; i < plane; i++) {
+            int photo = (clampByte(rgb[i]) << 16) | (clampByte(rgb[plane + i]) << 8) | clampByte(rgb[2 * plane + i]);
+            px[i] = blend(photo, Colormap.rgb(map[i], vmin, vmax), DEFAULT_ALPHA);
+        }
+        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        out.setRGB(0, 0, width, height, px, 0, width);
+        return out;
+    }
+
+    /** White where {@code on}, black elsewhere, {@code width x height}. */
+    public static BufferedImage mask(boolean[] on, int width, int height) {
+        if ((long) width * height != on.length || width < 1 || height < 1) {
+            throw new IllegalArgumentException("mask of " + on.length + " values is not " + width + "x" + height);
+        }
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_BINARY);
+        int[] px = new int[on.length];
+        for (int i = 0; i < px.length; i++) {
+            px[i] = on[i] ? 0xFFFFFF : 0;
+        }
+        img.setRGB(0, 0, width, height, px, 0, width);
+        return img;
+    }
+
     /** White where {@code map > threshold} (anomalous), black elsewhere; NaN counts as normal. */
     public static BufferedImage binaryMask(float[] map, float threshold, int size) {
         checkSize(size);

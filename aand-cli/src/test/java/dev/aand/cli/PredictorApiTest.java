@@ -1,0 +1,131 @@
+package dev.aand.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import ai.djl.inference.Predictor;
+import ai.djl.modality.cv.Image;
+import ai.djl.modality.cv.ImageFactory;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import dev.aand.api.Aand;
+import dev.aand.api.AnomalyResult;
+import dev.aand.config.AandConfig;
+import dev.aand.data.AnomalyDataset;
+import dev.aand.data.DatasetOptions;
+import dev.aand.data.Datasets;
+import dev.aand.data.ImageLoader;
+import dev.aand.data.Sample;
+import dev.aand.model.ModelStore;
+import dev.aand.testing.Engines;
+import dev.aand.testing.TinyCookie;
+import dev.aand.train.TrainingListener;
+import dev.aand.train.TrainingRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The DJL API ({@link Aand#criteria}) as a library user calls it: Criteria -> ZooModel ->
+ * Predictor, with the same scores as {@code aand predict} for the same model and images.
+ */
+class PredictorApiTest {
+    @TempDir
+    static Path dir;
+    static Path model;
+    static List<Path> images;
+
+    @BeforeAll
+    static void trainTiny() {
+        Engines.manager().close();
+        AnomalyDataset data = Datasets.open("mvtec",
+                DatasetOptions.of(TinyCookie.create(dir.resolve("data"), 6, 2, 3), "cookie").withValidation(0.34, 0));
+        AandConfig c = AandConfig.defaults().with(Map.of("imageSize", 32, "batchSize", 4, "stage1Epochs", 1,
+                "stage2Epochs", 1, "synthesisThreads", 1));
+        model = dir.resolve("model");
+        TrainingRun.run(c, data, model, TrainingListener.NONE);
+        images = data.test().stream().map(Sample::image).toList();
+    }
+
+    @Test
+    void predictorScoresEqualTheCommandLine() throws Exception {
+        Path out = dir.resolve("pred");
+        List<String> args = new ArrayList<>(List.of("predict", "--model", model.toString(), "--out", out.toString()));
+        images.forEach(p -> args.add(p.toString()));
+        assertEquals(0, Main.commandLine().execute(args.toArray(String[]::new)));
+        Map<String, Double> cli = new HashMap<>();
+        for (String row : Files.readAllLines(out.resolve("predictions.csv")).subList(1, images.size() + 1)) {
+            String[] f = row.split(",");
+            cli.put(f[0], Double.parseDouble(f[1]));
+        }
+
+        Criteria<Image, AnomalyResult> criteria = Aand.criteria(model);
+        try (ZooModel<Image, AnomalyResult> zoo = criteria.loadModel();
+                Predictor<Image, AnomalyResult> predictor = zoo.newPredictor()) {
+            List<Image> inputs = new ArrayList<>();
+            for (Path p : images) {
+                inputs.add(ImageFactory.getInstance().fromFile(p));
+            }
+            List<AnomalyResult> batch = predictor.batchPredict(inputs);
+            double stored = ModelStore.info(model).threshold();
+            for (int i = 0; i < images.size(); i++) {
+                AnomalyResult r = batch.get(i);
+                assertEquals(cli.get(images.get(i).toString()), r.score(), 0.0, "score of " + images.get(i));
+                assertEquals(stored, r.threshold(), 0.0);
+                assertEquals(r.score() >= r.threshold(), r.anomalous());
+                // The score is the maximum of the model-resolution map.
+                float max = Float.NEGATIVE_INFINITY;
+                for (float v : r.map().values()) {
+                    max = Math.max(max, v);
+                }
+                assertEquals((float) r.score(), max, 0f);
+                assertEquals(32, r.map().width());
+                int[] wh = ImageLoader.dimensions(images.get(i));
+                assertEquals(wh[0], r.mapAtInput().width());
+                assertEquals(wh[1], r.mapAtInput().height());
+                assertEquals(wh[0], r.mask().width());
+                assertEquals(wh[1], r.mask().height());
+                // Single predictions agree with the batch (engine kernels may differ in the last bits
+                // between batch sizes; see docs/method.md).
+                assertEquals(r.score(), predictor.predict(inputs.get(i)).score(), 1e-5);
+            }
+        }
+    }
+
+    @Test
+    void thresholdArgumentOverridesTheModelsAndDrivesTheMask() throws Exception {
+        Image img = ImageFactory.getInstance().fromFile(images.get(images.size() - 1));
+        Criteria<Image, AnomalyResult> low = Aand.builder(model).optArgument(Aand.THRESHOLD, -1.0).build();
+        Criteria<Image, AnomalyResult> high = Aand.builder(model).optArgument(Aand.THRESHOLD, "1e9").build();
+        try (ZooModel<Image, AnomalyResult> a = low.loadModel(); ZooModel<Image, AnomalyResult> b = high.loadModel();
+                Predictor<Image, AnomalyResult> pa = a.newPredictor(); Predictor<Image, AnomalyResult> pb = b.newPredictor()) {
+            AnomalyResult ra = pa.predict(img);
+            AnomalyResult rb = pb.predict(img);
+            assertTrue(ra.anomalous());
+            assertEquals(ra.mask().width() * (long) ra.mask().height(), ra.mask().area(), "every pixel >= -1");
+            assertFalse(rb.anomalous());
+            assertEquals(0, rb.mask().area());
+            assertEquals(ra.score(), rb.score(), 0.0);
+            assertEquals("-1.0", a.getProperty("threshold"));
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Aand.builder(model).optArgument(Aand.THRESHOLD, "NaN").build().loadModel());
+        assertTrue(e.getMessage().contains("threshold"), e.getMessage());
+    }
+
+    @Test
+    void wrongTypesAndMissingFoldersAreRefusedClearly() {
+        Criteria<Image, float[]> wrong = Criteria.builder().setTypes(Image.class, float[].class)
+                .optModelZoo(Aand.criteria(model).getModelZoo()).build();
+        assertThrows(ModelNotFoundException.class, wrong::loadModel);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Aand.criteria(dir.resolve("nope")));
+        assertTrue(e.getMessage().contains("nope"), e.getMessage());
+    }
+}

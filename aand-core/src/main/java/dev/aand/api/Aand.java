@@ -1,0 +1,66 @@
+package dev.aand.api;
+
+import ai.djl.modality.cv.Image;
+import ai.djl.repository.zoo.Criteria;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The library's entry point for inference, in DJL's own terms:
+ *
+ * <pre>{@code
+ * Criteria<Image, AnomalyResult> criteria = Aand.criteria(Path.of("models/bottle"));
+ * try (ZooModel<Image, AnomalyResult> model = criteria.loadModel();
+ *      Predictor<Image, AnomalyResult> predictor = model.newPredictor()) {
+ *     AnomalyResult r = predictor.predict(ImageFactory.getInstance().fromFile(Path.of("part.png")));
+ *     if (r.anomalous()) { ... r.mask() ... }
+ * }
+ * }</pre>
+ *
+ * <p>{@code batchPredict} scores its list as one engine batch. A {@code Predictor} is not
+ * thread-safe: use one per thread (they share the model's weights). Options go through
+ * {@link #builder(Path)} as DJL arguments: {@code optArgument("threshold", 0.8)} overrides the
+ * model's decision threshold; {@code optDevice(Device.gpu())} selects a GPU.
+ */
+public final class Aand {
+    /** DJL group id of aand models. */
+    public static final String GROUP_ID = "dev.aand";
+    /** Criteria argument: a decision threshold replacing the model's own (a finite number). */
+    public static final String THRESHOLD = "threshold";
+
+    private Aand() {}
+
+    /** A criteria that loads the trained model folder {@code modelDir}. */
+    public static Criteria<Image, AnomalyResult> criteria(Path modelDir) {
+        return builder(modelDir).build();
+    }
+
+    /** The same criteria as a builder, for DJL options ({@code optDevice}, {@code optArgument}). */
+    public static Criteria.Builder<Image, AnomalyResult> builder(Path modelDir) {
+        if (!Files.isDirectory(modelDir)) {
+            throw new IllegalArgumentException("not a model directory: " + modelDir + " (no such folder)");
+        }
+        return Criteria.builder()
+                .setTypes(Image.class, AnomalyResult.class)
+                .optEngine("PyTorch")
+                .optModelZoo(new AandModelZoo(modelDir.toAbsolutePath().normalize()));
+    }
+
+    static double threshold(Map<String, Object> args, double stored) {
+        Object v = args == null ? null : args.get(THRESHOLD);
+        if (v == null) {
+            return stored;
+        }
+        double t;
+        try {
+            t = v instanceof Number n ? n.doubleValue() : Double.parseDouble(v.toString());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("argument " + THRESHOLD + " must be a number, got " + v);
+        }
+        if (!Double.isFinite(t)) {
+            throw new IllegalArgumentException("argument " + THRESHOLD + " must be finite, got " + v);
+        }
+        return t;
+    }
+}
