@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * RAA for one feature level (paper Sec. III-B): a matching-guided residual gate decides where a
- * feature is anomalous (w, Eq. 1-4), an attribute-scaling generator proposes how to push it away
+ * feature is anomalous (w, Eq. 2-4), an attribute-scaling generator proposes how to push it away
  * from normality (the residual, Eq. 5), and F_A = F + w * residual (Eq. 5). The residual sits
  * beside the teacher: the next backbone block still reads the raw feature.
  *
@@ -79,7 +79,7 @@ public final class ResidualAnomalyAmplifier extends Module {
         return new AmplifiedFeature(advanced, w);
     }
 
-    /** Eq. 1-2: the gate's query, its MLP applied to F plus the position encoding, [N, C, H, W]. */
+    /** Eq. 2: the gate's query, its MLP applied to F plus the position encoding, [N, C, H, W]. */
     public NDArray query(NDArray feature) {
         Shape s = feature.getShape();
         return gate.forward(feature.add(encoding((int) s.get(2), (int) s.get(3))));

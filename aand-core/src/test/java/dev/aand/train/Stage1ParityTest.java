@@ -43,6 +43,11 @@ class Stage1ParityTest {
                 Arrays.stream(aIdx).map(i -> anomalous[i]).toArray());
     }
 
+    private static AmplificationLoss amplification() {
+        return new AmplificationLoss(CONFIG.amplificationMargin(), CONFIG.maxAnomalousPositions(),
+                CONFIG.maxNormalPositions());
+    }
+
     /** Indices of the true entries. */
     private static int[] trueAt(boolean[] b) {
         return java.util.stream.IntStream.range(0, b.length).filter(i -> b[i]).toArray();
@@ -109,8 +114,7 @@ class Stage1ParityTest {
             assertClose("F_A (ground truth)", npy("raa_FA_gt_2x32x8x8.npy"), level.amplified().advanced(), 1e-5,
                     1e-5);
 
-            AmplificationLoss amplification = new AmplificationLoss(CONFIG.amplificationMargin(),
-                    CONFIG.maxAnomalousPositions(), CONFIG.maxNormalPositions());
+            AmplificationLoss amplification = amplification();
             AmplificationLoss.Similarities s = amplification.similarities(f, level.amplified().advanced(),
                     officialPositions());
             assertClose("s_T", npy("stage1_sT_94x14.npy"), s.teacher(), 1e-5, 1e-5);
@@ -136,8 +140,7 @@ class Stage1ParityTest {
             w.setRequiresGradient(true);
             fa.setRequiresGradient(true);
             FocalLoss focal = new FocalLoss(CONFIG.focalAlpha(), CONFIG.focalGamma());
-            AmplificationLoss amplification = new AmplificationLoss(CONFIG.amplificationMargin(),
-                    CONFIG.maxAnomalousPositions(), CONFIG.maxNormalPositions());
+            AmplificationLoss amplification = amplification();
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray loss = focal.compute(w, labels)
                         .add(amplification.compute(f, fa, officialPositions()).mul((float) CONFIG.amplificationWeight()));
@@ -158,8 +161,7 @@ class Stage1ParityTest {
             boolean[] anomalous = LevelMasks.toBooleans(OfficialFixtures.nd(m, "raa_gate_gt_2x64x1.npy"));
             boolean[] foreground = LevelMasks.toBooleans(LevelMasks.pool(
                     OfficialFixtures.nd(m, "raa_fore_image_2x1x32x32.npy"), 8, CONFIG.gateLabelThreshold()));
-            AmplificationLoss amplification = new AmplificationLoss(CONFIG.amplificationMargin(),
-                    CONFIG.maxAnomalousPositions(), CONFIG.maxNormalPositions());
+            AmplificationLoss amplification = amplification();
             AmplificationLoss.Positions p = amplification.sample(anomalous, foreground, new SplittableRandom(7));
             // 94 normal < 5000 and 14 anomalous < 1000: every position is used, only the order differs.
             assertArrayEquals(ints(EXPECTED.getAsJsonArray("normal_positions")), p.normal());
