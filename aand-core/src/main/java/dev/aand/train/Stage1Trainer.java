@@ -9,7 +9,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.aand.config.AandConfig;
 import dev.aand.model.AandModel;
-import dev.aand.model.AmplifiedFeature;
 import dev.aand.model.ResidualAnomalyAmplifier;
 import dev.aand.synth.SyntheticBatchLoader;
 import java.util.ArrayList;

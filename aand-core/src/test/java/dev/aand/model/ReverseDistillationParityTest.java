@@ -13,7 +13,6 @@ import dev.aand.testing.Engines;
 import dev.aand.testing.OfficialFixtures;
 import dev.aand.train.DistillationLoss;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
