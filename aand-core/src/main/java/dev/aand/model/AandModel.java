@@ -78,7 +78,7 @@ public final class AandModel extends Module {
         return student;
     }
 
-    /** Normalises [N,3,H,W] RGB in [0,255] and runs the frozen teacher. */
+    /** Eq. 1: normalises [N,3,H,W] RGB in [0,255] and runs the frozen teacher (levels finest first). */
     public NDList teacherFeatures(NDArray rgb255) {
         return teacher.features(teacher.normalize(rgb255));
     }

@@ -22,7 +22,8 @@ import java.util.Arrays;
  * {@code bn_layer}: {@code blocks} residual blocks, the first with stride 2 and a 1x1 stride-2
  * projection. State-dict names are RD4AD's ({@code bn_layer.0.conv1.weight}, {@code conv1.weight},
  * ...), except that RD4AD's {@code conv4}/{@code bn4} are left out: RD4AD builds them but never
- * calls them, so they would only be dead weights that never receive a gradient.
+ * calls them, so they would only be dead weights that never receive a gradient
+ * ({@link OfficialNames} drops them when reading official checkpoints).
  */
 public final class OneClassBottleneck extends Module {
     private final Sequential bnLayer;
@@ -68,12 +69,19 @@ public final class OneClassBottleneck extends Module {
      * @return the embedding [N, outChannels, ceil(h/2), ceil(w/2)]
      */
     public NDArray forward(NDList levels) {
+        return bnLayer.forward(fuse(levels));
+    }
+
+    /**
+     * The multi-scale fusion before {@code bn_layer}: [level-1 branch, level-2 branch, level 3]
+     * concatenated along channels, [N, 3 x C3, h, w].
+     */
+    public NDArray fuse(NDList levels) {
         checkLevels(levels);
         NDArray l1 = relu(bn1.forward(conv1.forward(levels.get(0))));
         l1 = relu(bn2.forward(conv2.forward(l1)));
         NDArray l2 = relu(bn3.forward(conv3.forward(levels.get(1))));
-        NDArray fused = NDArrays.concat(new NDList(l1, l2, levels.get(2)), 1);
-        return bnLayer.forward(fused);
+        return NDArrays.concat(new NDList(l1, l2, levels.get(2)), 1);
     }
 
     private void checkLevels(NDList levels) {

@@ -5,15 +5,20 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import dev.aand.nn.Cosine;
 import dev.aand.nn.InitContext;
 import dev.aand.nn.Module;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * RAA for one feature level (paper Sec. III-B): a matching-guided residual gate decides where a
- * feature is anomalous (w), an attribute-scaling generator proposes how to push it away from
- * normality (the residual), and F_A = F + w * residual (Eq. 5). The residual sits beside the
- * teacher: the next backbone block still reads the raw feature.
+ * feature is anomalous (w, Eq. 2-4), an attribute-scaling generator proposes how to push it away
+ * from normality (the residual, Eq. 5), and F_A = F + w * residual (Eq. 5). The residual sits
+ * beside the teacher: the next backbone block still reads the raw feature.
+ *
+ * <p>State-dict names: {@code gate.{0,2,4}}, {@code generator.{0,2,4}}, {@code memory}; the
+ * official {@code RAR_single}'s {@code projs.0}, {@code projs2.0}, {@code K_list.0} map onto them
+ * through {@link OfficialNames}.
  */
 public final class ResidualAnomalyAmplifier extends Module {
     private final Mlp1x1 gate;
@@ -26,9 +31,19 @@ public final class ResidualAnomalyAmplifier extends Module {
     private final ConcurrentHashMap<String, NDArray> encodings = new ConcurrentHashMap<>();
     private final NDManager encodingManager;
 
+    /** With the official code's MLP width, {@link #hiddenFor(int)}. */
     public ResidualAnomalyAmplifier(InitContext ctx, int channels, int memoryItems, double temperature,
             Method method) {
-        int hidden = Math.min(2 * channels, 1024);
+        this(ctx, channels, hiddenFor(channels), memoryItems, temperature, method);
+    }
+
+    /**
+     * @param hidden width of the gate and generator MLPs (a checkpoint's own width wins over
+     *     {@link #hiddenFor(int)}: channel-reduced official networks do not follow the rule)
+     * @param memoryItems L: the memory holds L normal and L anomaly items
+     */
+    public ResidualAnomalyAmplifier(InitContext ctx, int channels, int hidden, int memoryItems, double temperature,
+            Method method) {
         this.channels = channels;
         this.memoryItems = memoryItems;
         this.temperature = (float) temperature;
@@ -38,6 +53,11 @@ public final class ResidualAnomalyAmplifier extends Module {
         // Rows [0, L) are normal prototypes, [L, 2L) anomaly prototypes; standard normal init.
         this.memory = parameter("memory", ctx.normal(new Shape(2L * memoryItems, channels), 1.0));
         this.encodingManager = ctx.manager().newSubManager();
+    }
+
+    /** The official MLP width for C channels: min(2C, 1024). */
+    public static int hiddenFor(int channels) {
+        return Math.min(2 * channels, 1024);
     }
 
     /**
@@ -54,33 +74,47 @@ public final class ResidualAnomalyAmplifier extends Module {
         } else {
             g = groundTruth != null ? groundTruth : w;
         }
+        // Eq. 5: F_A = F + w * residual (Eq. 6: the ground truth in place of w in stage 1).
         NDArray advanced = g == null ? feature.add(residual) : feature.add(residual.mul(g));
         return new AmplifiedFeature(advanced, w);
     }
 
-    /** The gate (Eq. 3-4): cosine match of the query against memory, softmax / T, anomaly half. */
-    public NDArray anomalyWeight(NDArray feature) {
+    /** Eq. 2: the gate's query, its MLP applied to F plus the position encoding, [N, C, H, W]. */
+    public NDArray query(NDArray feature) {
         Shape s = feature.getShape();
-        long n = s.get(0);
-        long h = s.get(2);
-        long wd = s.get(3);
-        NDArray query = gate.forward(feature.add(encoding((int) h, (int) wd)));
-        NDArray q = unitChannels(query.reshape(n, channels, h * wd).transpose(0, 2, 1), 2);
-        NDArray m = unitChannels(memory, 1);
-        NDArray similarity = q.matMul(m.transpose()); // [N, HW, 2L]
-        NDArray p = similarity.div(temperature).softmax(2);
-        NDArray anomalyHalf = p.get(":, :, " + memoryItems + ":");
-        return anomalyHalf.sum(new int[] {2}).reshape(n, 1, h, wd);
+        return gate.forward(feature.add(encoding((int) s.get(2), (int) s.get(3))));
     }
 
-    /** The residual generator (Eq. 5): how the feature is scaled away from normality. */
+    /** Eq. 3: cosine of each position's query with each memory item, [N, H*W, 2L] (n = y*W + x). */
+    public NDArray matching(NDArray feature) {
+        NDArray q = query(feature);
+        long n = q.getShape().get(0);
+        NDArray patches = q.reshape(n, channels, -1).transpose(0, 2, 1); // [N, H*W, C]
+        return Cosine.pairwise(patches, memory);
+    }
+
+    /** Eq. 4: w = the softmax(cos / T) mass on the anomaly half of the memory, [N, 1, H, W]. */
+    public NDArray anomalyWeight(NDArray feature) {
+        Shape s = feature.getShape();
+        NDArray p = matching(feature).div(temperature).softmax(2);
+        NDArray anomalyHalf = p.get(":, :, " + memoryItems + ":");
+        return anomalyHalf.sum(new int[] {2}).reshape(s.get(0), 1, s.get(2), s.get(3));
+    }
+
+    /** Eq. 5: the residual generator, how the feature is scaled away from normality. */
     public NDArray residual(NDArray feature) {
         NDArray out = generator.forward(feature);
+        // The official code clamps tanh to [-1, 1] as well, which tanh already is.
         return switch (method.residual()) {
             case ATTRIBUTE_SCALING -> out.tanh().mul(feature);
             case SIGMOID_SCALING -> Activation.sigmoid(out).mul(feature);
             case LEARNABLE -> out;
         };
+    }
+
+    /** The generator MLP's output before tanh (the attribute scale's pre-activation). */
+    public NDArray generatorOutput(NDArray feature) {
+        return generator.forward(feature);
     }
 
     public int channels() {
@@ -94,11 +128,5 @@ public final class ResidualAnomalyAmplifier extends Module {
             NDScope.unregister(pe);
             return pe;
         });
-    }
-
-    /** L2-normalises along an axis, guarding zero vectors as torch's cosine_similarity does. */
-    static NDArray unitChannels(NDArray x, int axis) {
-        NDArray norm = x.norm(new int[] {axis}, true).maximum(1e-8f);
-        return x.div(norm);
     }
 }

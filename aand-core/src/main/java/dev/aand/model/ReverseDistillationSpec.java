@@ -91,6 +91,73 @@ public record ReverseDistillationSpec(String backbone, BlockKind block, int[] te
         return spec;
     }
 
+    /**
+     * The design a bottleneck / decoder state-dict pair was built with, read from the tensor
+     * shapes alone (RD4AD's and the official AAND code's names, which are also ours), so that a
+     * checkpoint at any width binds: nothing is taken from the built-in table. The shapes of
+     * every tensor are still checked when the weights are loaded.
+     *
+     * @param name       what to call the design in messages
+     * @param bottleneck {@code BN_layer} tensor shapes by name (its unused conv4/bn4 may be there)
+     * @param decoder    decoder tensor shapes by name
+     */
+    public static ReverseDistillationSpec fromShapes(String name, Map<String, long[]> bottleneck,
+            Map<String, long[]> decoder) {
+        long[] conv1 = shape(bottleneck, "conv1.weight", name);
+        long[] conv2 = shape(bottleneck, "conv2.weight", name);
+        int c1 = (int) conv1[1];
+        int c2 = (int) conv1[0];
+        int c3 = (int) conv2[0];
+        BlockKind kind = bottleneck.containsKey("bn_layer.0.conv3.weight") ? BlockKind.BOTTLENECK : BlockKind.BASIC;
+        int blocks = count(bottleneck, "bn_layer.", name);
+        int out = (int) shape(bottleneck, "bn_layer.0.downsample.0.weight", name)[0];
+        int planes = out / kind.expansion();
+        int widthPerGroup = 64;
+        if (kind == BlockKind.BOTTLENECK) {
+            long width = shape(bottleneck, "bn_layer.0.conv1.weight", name)[0];
+            widthPerGroup = (int) (width * 64 / planes);
+            if (width * 64 % planes != 0) {
+                throw new IllegalArgumentException(name + ": bottleneck width " + width + " is not planes " + planes
+                        + " x width_per_group / 64 for any integer width_per_group");
+            }
+        }
+        int[] decoderPlanes = new int[3];
+        int[] decoderBlocks = new int[3];
+        for (int i = 0; i < 3; i++) {
+            String layer = "layer" + (i + 1) + ".";
+            // The upsampling shortcut is a transposed conv, weight [in, out, 2, 2].
+            decoderPlanes[i] = (int) shape(decoder, layer + "0.upsample.0.weight", name)[1] / kind.expansion();
+            decoderBlocks[i] = count(decoder, layer, name);
+        }
+        return new ReverseDistillationSpec(name, kind, new int[] {c1, c2, c3}, widthPerGroup, planes, blocks,
+                decoderPlanes, decoderBlocks);
+    }
+
+    private static long[] shape(Map<String, long[]> shapes, String key, String name) {
+        long[] s = shapes.get(key);
+        if (s == null) {
+            throw new IllegalArgumentException(name + ": no tensor " + key + "; not a reverse-distillation state dict");
+        }
+        return s;
+    }
+
+    /** Number of blocks {@code prefix0.}, {@code prefix1.}, ... present. */
+    private static int count(Map<String, long[]> shapes, String prefix, String name) {
+        int n = 0;
+        while (true) {
+            String block = prefix + n + ".";
+            if (shapes.keySet().stream().noneMatch(k -> k.startsWith(block))) {
+                break;
+            }
+            n++;
+        }
+        if (n == 0) {
+            throw new IllegalArgumentException(name + ": no blocks " + prefix + "0.*; not a reverse-distillation"
+                    + " state dict");
+        }
+        return n;
+    }
+
     /** Backbone names with a built-in design. */
     public static java.util.Set<String> knownBackbones() {
         return java.util.Collections.unmodifiableSet(KNOWN.keySet());

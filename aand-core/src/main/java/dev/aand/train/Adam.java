@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Adam with bias correction (PyTorch's update rule, no weight decay). Moments live in the
+ * Adam with bias correction (PyTorch's update rule, no weight decay; the official code trains both
+ * stages with lr 0.005 and betas (0.5, 0.999)). Moments live in the
  * optimizer's own manager; weights are updated in place through detached views, so the
  * tensors that layers hold keep their identity and gradient flag.
  */
@@ -39,11 +40,16 @@ public final class Adam implements AutoCloseable {
         this.lr = lr;
     }
 
-    /** Applies one update from the gradients the last backward pass left, then clears them. */
+    /**
+     * Applies one update from the gradients the last backward pass left, then clears them. The
+     * arithmetic is torch 1.13's single-tensor Adam step, in the same order: m = b1 m + (1-b1) g;
+     * v = b2 v + (1-b2) g^2; p -= (lr / (1 - b1^t)) m / (sqrt(v) / sqrt(1 - b2^t) + eps), with the
+     * bias corrections in double and eps added after the correction.
+     */
     public void step() {
         step++;
         double bc1 = 1 - Math.pow(beta1, step);
-        double bc2 = 1 - Math.pow(beta2, step);
+        double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
         double stepSize = lr / bc1;
         try (NDManager tmp = manager.newSubManager()) {
             for (int i = 0; i < params.size(); i++) {
@@ -52,8 +58,9 @@ public final class Adam implements AutoCloseable {
                 g.attach(tmp);
                 // Scalars as float: a Java double would promote the tensors to float64.
                 m.get(i).muli((float) beta1).addi(g.mul((float) (1 - beta1)));
-                v.get(i).muli((float) beta2).addi(g.square().muli((float) (1 - beta2)));
-                NDArray denom = v.get(i).div((float) bc2).sqrt().addi((float) eps);
+                // (1-b2) * g * g in torch's addcmul order, so the moments match it bit for bit.
+                v.get(i).muli((float) beta2).addi(g.mul((float) (1 - beta2)).muli(g));
+                NDArray denom = v.get(i).sqrt().divi((float) bc2Sqrt).addi((float) eps);
                 NDArray update = m.get(i).div(denom).muli((float) stepSize);
                 NDArray view = p.stopGradient();
                 view.attach(tmp);
@@ -61,6 +68,16 @@ public final class Adam implements AutoCloseable {
                 g.subi(g); // PyTorch accumulates gradients: clear them for the next step
             }
         }
+    }
+
+    /** The first moment (exp_avg) of the i-th parameter, in the order the map listed them. */
+    NDArray firstMoment(int i) {
+        return m.get(i);
+    }
+
+    /** The second moment (exp_avg_sq) of the i-th parameter. */
+    NDArray secondMoment(int i) {
+        return v.get(i);
     }
 
     @Override

@@ -41,17 +41,10 @@ public record GateQuality(double[] precision, double[] recall, int samples) {
                 for (int l = 0; l < levels; l++) {
                     NDArray f = features.get(l);
                     boolean[] y = LevelMasks.toBooleans(LevelMasks.pool(mask, f.getShape().get(2), labelThreshold));
-                    float[] w = raa.get(l).anomalyWeight(f).toFloatArray();
-                    for (int p = 0; p < w.length; p++) {
-                        boolean pred = w[p] > 0.5f;
-                        if (pred && y[p]) {
-                            tp[l]++;
-                        } else if (pred) {
-                            fp[l]++;
-                        } else if (y[p]) {
-                            fn[l]++;
-                        }
-                    }
+                    long[] c = confusion(raa.get(l).anomalyWeight(f).toFloatArray(), y);
+                    tp[l] += c[0];
+                    fp[l] += c[1];
+                    fn[l] += c[2];
                 }
             }
         }
@@ -62,6 +55,22 @@ public record GateQuality(double[] precision, double[] recall, int samples) {
             recall[l] = tp[l] + fn[l] == 0 ? Double.NaN : (double) tp[l] / (tp[l] + fn[l]);
         }
         return new GateQuality(precision, recall, samples);
+    }
+
+    /** {true positives, false positives, false negatives} of the decision w > 0.5 against labels y. */
+    static long[] confusion(float[] w, boolean[] y) {
+        long[] c = new long[3];
+        for (int p = 0; p < w.length; p++) {
+            boolean pred = w[p] > 0.5f;
+            if (pred && y[p]) {
+                c[0]++;
+            } else if (pred) {
+                c[1]++;
+            } else if (y[p]) {
+                c[2]++;
+            }
+        }
+        return c;
     }
 
     @Override

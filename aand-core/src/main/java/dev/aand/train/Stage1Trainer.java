@@ -9,8 +9,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.aand.config.AandConfig;
 import dev.aand.model.AandModel;
-import dev.aand.model.AmplifiedFeature;
-import dev.aand.model.Method;
 import dev.aand.model.ResidualAnomalyAmplifier;
 import dev.aand.synth.SyntheticBatchLoader;
 import java.util.ArrayList;
@@ -31,16 +29,13 @@ public final class Stage1Trainer {
     private final AandModel model;
     private final AandConfig config;
     private final TrainingListener listener;
-    private final FocalLoss focal;
-    private final AmplificationLoss amplification;
+    private final Stage1Loss objective;
 
     public Stage1Trainer(AandModel model, TrainingListener listener) {
         this.model = model;
         this.config = model.config();
         this.listener = listener;
-        this.focal = new FocalLoss(config.focalAlpha(), config.focalGamma());
-        this.amplification = new AmplificationLoss(config.amplificationMargin(), config.maxAnomalousPositions(),
-                config.maxNormalPositions());
+        this.objective = new Stage1Loss(config);
     }
 
     public List<EpochLog> train(SyntheticBatchLoader loader, NDManager manager) {
@@ -115,34 +110,22 @@ public final class Stage1Trainer {
         }
     }
 
-    /** Stage-1 loss over all levels: focal + weight * amplification (official code: 0.1). */
+    /** Eq. 9 summed over the levels. */
     private StepLoss loss(List<ResidualAnomalyAmplifier> raa, NDList features, NDArray masks, NDArray fg,
             SplittableRandom rng) {
         NDArray total = null;
         double focalSum = 0;
         double ampSum = 0;
         for (int k = 0; k < raa.size(); k++) {
-            NDArray f = features.get(k);
-            long h = f.getShape().get(2);
-            NDArray y = LevelMasks.pool(masks, h, config.gateLabelThreshold());
-            NDArray fgLevel = LevelMasks.pool(fg, h, config.gateLabelThreshold());
-            // Eq. 6: during stage 1 the ground truth, not the predicted w, gates the residual.
-            AmplifiedFeature af = raa.get(k).forward(f, y);
-            boolean[] anomalous = LevelMasks.toBooleans(y);
-            boolean[] inside = LevelMasks.toBooleans(fgLevel);
-            boolean[] normal = new boolean[anomalous.length];
-            for (int i = 0; i < normal.length; i++) {
-                normal[i] = !anomalous[i] && inside[i];
+            Stage1Loss.Level level = objective.level(raa.get(k), features.get(k), masks, fg, rng);
+            if (level.amplification() != null) {
+                ampSum += level.amplification().getFloat();
             }
-            NDArray amp = amplification.compute(f, af.advanced(), anomalous, normal, rng);
-            if (amp != null) {
-                ampSum += amp.getFloat();
-                total = plus(total, amp.mul((float) config.amplificationWeight()));
+            if (level.focal() != null) {
+                focalSum += level.focal().getFloat();
             }
-            if (model.method().gating() == Method.Gating.MATCHING) {
-                NDArray fl = focal.compute(af.anomalyWeight(), y);
-                focalSum += fl.getFloat();
-                total = plus(total, fl);
+            if (level.total() != null) {
+                total = plus(total, level.total());
             }
         }
         return new StepLoss(total, focalSum, ampSum);

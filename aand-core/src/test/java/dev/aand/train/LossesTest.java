@@ -40,17 +40,17 @@ class LossesTest {
             NDArray ft = m.create(t, new Shape(1, 2, 1, 3));
             NDArray fa = m.create(adv, new Shape(1, 2, 1, 3));
             boolean[] anom = {true, true, false};
-            boolean[] norm = {false, false, true};
+            boolean[] fg = {false, false, true}; // only position 2 is normal and inside
             // s_T = cos(p_a, p2) = 0 for both; s_A = cos((1,1),(0,1)) = 0.7071, cos((0,1),(0,1)) = 1
             // loss = mean(relu(s_A - (0 - 0.3))) = mean(1.0071, 1.3)
             double expected = ((Math.sqrt(0.5) + 0.3) + (1 + 0.3)) / 2;
-            float got = new AmplificationLoss(0.3, 1000, 5000).compute(ft, fa, anom, norm, new SplittableRandom(1)).getFloat();
+            float got = new AmplificationLoss(0.3, 1000, 5000).compute(ft, fa, anom, fg, new SplittableRandom(1)).getFloat();
             assertEquals(expected, got, 1e-6);
             // Anomalous features pushed opposite to the normal one (cos -1 <= 0 - 0.3) cost nothing.
             NDArray far = m.create(new float[] {0, 0, 0, -1, -1, 1}, new Shape(1, 2, 1, 3));
-            assertEquals(0f, new AmplificationLoss(0.3, 1000, 5000).compute(ft, far, anom, norm, new SplittableRandom(1)).getFloat(), 1e-7);
+            assertEquals(0f, new AmplificationLoss(0.3, 1000, 5000).compute(ft, far, anom, fg, new SplittableRandom(1)).getFloat(), 1e-7);
             // No anomalous position: no term at all.
-            assertNull(new AmplificationLoss(0.3, 1000, 5000).compute(ft, fa, new boolean[3], norm, new SplittableRandom(1)));
+            assertNull(new AmplificationLoss(0.3, 1000, 5000).compute(ft, fa, new boolean[3], fg, new SplittableRandom(1)));
         }
     }
 
@@ -58,13 +58,13 @@ class LossesTest {
     void samplingTakesAtMostMaxDistinctTruePositions() {
         boolean[] mask = new boolean[100];
         for (int i = 0; i < 100; i += 2) mask[i] = true;
-        int[] s = AmplificationLoss.sample(mask, 10, new SplittableRandom(3));
+        int[] s = AmplificationLoss.choose(mask, 10, new SplittableRandom(3));
         assertEquals(10, s.length);
         for (int i = 0; i < s.length; i++) {
             assertTrue(mask[s[i]]);
             if (i > 0) assertTrue(s[i] > s[i - 1]);
         }
-        assertEquals(50, AmplificationLoss.sample(mask, 5000, new SplittableRandom(3)).length);
+        assertEquals(50, AmplificationLoss.choose(mask, 5000, new SplittableRandom(3)).length);
     }
 
     @Test
