@@ -51,7 +51,7 @@ final class PredictCommand implements Callable<Integer> {
                 List<float[]> images = new ArrayList<>();
                 for (Path p : part) {
                     try {
-                        images.add(ImageLoader.load(p, size));
+                        images.add(loaded.model().config().preprocessing().load(p, size));
                         ok.add(p);
                     } catch (DataException e) {
                         failed++;

@@ -28,7 +28,15 @@ public final class ResidualAnomalyAmplifier extends Module {
 
     public ResidualAnomalyAmplifier(InitContext ctx, int channels, int memoryItems, double temperature,
             Method method) {
-        int hidden = Math.min(2 * channels, 1024);
+        this(ctx, channels, defaultHidden(channels), memoryItems, temperature, method);
+    }
+
+    /** @param hidden width of the gate's and generator's hidden 1x1 layers */
+    public ResidualAnomalyAmplifier(InitContext ctx, int channels, int hidden, int memoryItems, double temperature,
+            Method method) {
+        if (hidden < 1) {
+            throw new IllegalArgumentException("RAA hidden width must be positive, got " + hidden);
+        }
         this.channels = channels;
         this.memoryItems = memoryItems;
         this.temperature = (float) temperature;
@@ -81,6 +89,11 @@ public final class ResidualAnomalyAmplifier extends Module {
             case SIGMOID_SCALING -> Activation.sigmoid(out).mul(feature);
             case LEARNABLE -> out;
         };
+    }
+
+    /** The official code's hidden width: min(2C, 1024). */
+    public static int defaultHidden(int channels) {
+        return Math.min(2 * channels, 1024);
     }
 
     public int channels() {

@@ -91,6 +91,63 @@ public record ReverseDistillationSpec(String backbone, BlockKind block, int[] te
         return spec;
     }
 
+    /**
+     * This design with the widths and depths a saved state dict's shapes give (RD4AD's names,
+     * after {@code bnPrefix} for the bottleneck and {@code decoderPrefix} for the decoder), as
+     * {@link dev.aand.backbone.ResNetSpec#adaptedTo} does for the teacher; values the dict lacks
+     * keep the design's. The block family stays this design's: a dict of the other family then
+     * fails binding with a named key.
+     */
+    public ReverseDistillationSpec adaptedTo(Map<String, long[]> shapes, String bnPrefix, String decoderPrefix) {
+        String expand = block == BlockKind.BOTTLENECK ? "conv3" : "conv2";
+        int e = block.expansion();
+        // bn.conv1: level 1 -> level 2 channels; bn.conv2: level 2 -> level 3 channels.
+        int[] teacher = {
+            dim(shapes, bnPrefix + "conv1.weight", 1, teacherChannels[0]),
+            dim(shapes, bnPrefix + "conv1.weight", 0, teacherChannels[1]),
+            dim(shapes, bnPrefix + "conv2.weight", 0, teacherChannels[2])};
+        String stage = bnPrefix + "bn_layer.";
+        int planes = dim(shapes, stage + "0." + expand + ".weight", 0, bottleneckPlanes * e) / e;
+        int blocks = count(shapes, stage, bottleneckBlocks);
+        int wpg = block == BlockKind.BOTTLENECK
+                ? perGroup(dim(shapes, stage + "0.conv1.weight", 0, -1), planes, widthPerGroup) : widthPerGroup;
+        int[] dPlanes = new int[3];
+        int[] dBlocks = new int[3];
+        for (int i = 0; i < 3; i++) {
+            String layer = decoderPrefix + "layer" + (i + 1) + ".";
+            dPlanes[i] = dim(shapes, layer + "0." + expand + ".weight", 0, decoderPlanes[i] * e) / e;
+            dBlocks[i] = count(shapes, layer, decoderBlocks[i]);
+        }
+        return new ReverseDistillationSpec(backbone, block, teacher, wpg, planes, blocks, dPlanes, dBlocks);
+    }
+
+    private static int dim(Map<String, long[]> shapes, String key, int axis, int fallback) {
+        long[] s = shapes.get(key);
+        return s != null && s.length > axis ? Math.toIntExact(s[axis]) : fallback;
+    }
+
+    /** Blocks "0", "1", ... under {@code stage}, or the fallback when the dict has none. */
+    private static int count(Map<String, long[]> shapes, String stage, int fallback) {
+        int n = 0;
+        while (shapes.containsKey(stage + n + ".conv1.weight")) {
+            n++;
+        }
+        return n == 0 ? fallback : n;
+    }
+
+    /** torchvision's width = int(planes * width_per_group / 64), solved for width_per_group. */
+    private int perGroup(int width, int planes, int fallback) {
+        if (width < 0) {
+            return fallback;
+        }
+        int wpg = planes > 0 ? width * 64 / planes : 0;
+        if (wpg <= 0 || (int) (planes * (wpg / 64.0)) != width) {
+            throw new IllegalArgumentException(backbone + ": bottleneck block width " + width + " is not "
+                    + planes + " planes x width_per_group / 64 for any integer width_per_group");
+        }
+        return wpg;
+    }
+
     /** Backbone names with a built-in design. */
     public static java.util.Set<String> knownBackbones() {
         return java.util.Collections.unmodifiableSet(KNOWN.keySet());
