@@ -11,6 +11,7 @@ import dev.aand.api.AnomalyResult;
 import dev.aand.data.DataException;
 import dev.aand.data.ImageFiles;
 import dev.aand.data.ImageLoader;
+import dev.aand.data.Preprocessing;
 import dev.aand.metrics.Csv;
 import dev.aand.model.ModelStore;
 import dev.aand.report.Heatmaps;
@@ -51,6 +52,7 @@ final class PredictCommand implements Callable<Integer> {
         try (ZooModel<Image, AnomalyResult> zoo = criteria.build().loadModel();
                 Predictor<Image, AnomalyResult> predictor = zoo.newPredictor()) {
             ModelStore.ModelInfo info = ModelStore.info(model);
+            Preprocessing preprocessing = Preprocessing.parse(zoo.getProperty("preprocessing"));
             StringBuilder csv = new StringBuilder("path,score,threshold,anomalous,overlay,mask,error\n");
             ProgressBar bar = new ProgressBar(System.err);
             for (int from = 0; from < files.size(); from += batchSize) {
@@ -60,7 +62,7 @@ final class PredictCommand implements Callable<Integer> {
                 List<Image> images = new ArrayList<>();
                 for (Path p : part) {
                     try {
-                        BufferedImage picture = ImageLoader.decode(p);
+                        BufferedImage picture = preprocessing.decode(p);
                         images.add(ImageFactory.getInstance().fromImage(picture));
                         photos.add(ImageLoader.fromImage(picture));
                         ok.add(p);

@@ -70,7 +70,8 @@ final class TestCommand implements Callable<Integer> {
                     saveMap(out, s, map, size);
                 }
             };
-            Evaluation e = new Evaluator(inferencer::score, size, Math.max(batchSize, 8))
+            Evaluation e = new Evaluator(inferencer::score, size, Math.max(batchSize, 8),
+                    loaded.model().config().preprocessing())
                     .evaluate(data, sink, (done, total) -> bar.update("test", done, total, done + "/" + total + " images"));
             Files.writeString(out.resolve("metrics.json"), e.toJson());
             Files.writeString(out.resolve("scores.csv"), e.scoresCsv());
@@ -98,6 +99,7 @@ final class TestCommand implements Callable<Integer> {
         out.put("backbone", c.backbone());
         out.put("method", c.method().id());
         out.put("image size", Integer.toString(c.imageSize()));
+        out.put("preprocessing", c.preprocessing().id());
         out.put("epochs", c.stage1Epochs() + " + " + c.stage2Epochs());
         out.put("seed", Long.toString(c.seed()));
         out.put("decision threshold", String.format(Locale.ROOT, "%.5f (%s)", m.info().threshold(), m.info().thresholdSource()));

@@ -68,7 +68,8 @@ final class AandModelLoader implements ModelLoader {
             model.setProperty("imageSize", Integer.toString(size));
             model.setProperty("method", loaded.model().method().id());
             model.setProperty("backbone", loaded.model().config().backbone());
-            Translator<Image, AnomalyResult> translator = new AnomalyTranslator(size, threshold);
+            model.setProperty("preprocessing", loaded.model().config().preprocessing().id());
+            Translator<Image, AnomalyResult> translator = new AnomalyTranslator(size, threshold, loaded.model().config().preprocessing());
             return (ZooModel<I, O>) new ZooModel<>(model, translator);
         } catch (RuntimeException e) {
             model.close();

@@ -9,25 +9,30 @@ import ai.djl.translate.Batchifier;
 import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
 import dev.aand.data.ImageLoader;
+import dev.aand.data.Preprocessing;
 import dev.aand.infer.MapResizer;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * DJL image in, {@link AnomalyResult} out. Pre-processing is exactly the one {@code aand train},
- * {@code test} and {@code predict} use ({@link ImageLoader#resize}), so the Predictor's scores
- * equal the command line's. Each image's own size is kept in the context so that its map and mask
+ * DJL image in, {@link AnomalyResult} out. Pre-processing is the model's own
+ * ({@link Preprocessing#resize}, the one {@code aand train}, {@code test} and {@code predict} use),
+ * so the Predictor's scores equal the command line's. (A model imported from the official code
+ * reads files with their samples as stored, like PIL: give such a model images decoded by
+ * {@link Preprocessing#decode}, because DJL's ImageFactory applies a JPEG's colour profile.) Each image's own size is kept in the context so that its map and mask
  * can be returned at that size.
  */
 final class AnomalyTranslator implements Translator<Image, AnomalyResult> {
     private static final String SIZES = "aand.inputSizes";
     private final int size;
     private final double threshold;
+    private final Preprocessing preprocessing;
 
-    AnomalyTranslator(int size, double threshold) {
+    AnomalyTranslator(int size, double threshold, Preprocessing preprocessing) {
         this.size = size;
         this.threshold = threshold;
+        this.preprocessing = preprocessing;
     }
 
     @Override
@@ -39,7 +44,7 @@ final class AnomalyTranslator implements Translator<Image, AnomalyResult> {
     public NDList processInput(TranslatorContext ctx, Image input) {
         ImageLoader.Decoded d = decode(input);
         sizes(ctx).add(new int[] {d.width(), d.height()});
-        float[] chw = ImageLoader.resize(d, size);
+        float[] chw = preprocessing.resize(d, size);
         return new NDList(ctx.getNDManager().create(chw, new Shape(3, size, size)));
     }
 

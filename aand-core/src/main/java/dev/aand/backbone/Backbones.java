@@ -10,7 +10,6 @@ import dev.aand.nn.Module;
 import dev.aand.nn.StateDicts;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,17 +35,26 @@ public final class Backbones {
      * @throws WeightFormatException for a missing, unreadable or mismatching weights file
      */
     public static Backbone create(String name, Path weightsOrNull, NDManager manager, long seed) {
+        requireKnown(name);
+        return create(name, weightsOrNull == null ? null : readWeights(weightsOrNull),
+                weightsOrNull == null ? null : weightsOrNull.toString(), manager, seed);
+    }
+
+    /**
+     * As {@link #create(String, Path, NDManager, long)} from tensors already in memory;
+     * {@code source} names them in error messages.
+     */
+    public static Backbone create(String name, Map<String, HostTensor> tensorsOrNull, String source,
+            NDManager manager, long seed) {
         Supplier<ResNetSpec> spec = switch (name == null ? "" : name) {
             case "mobilenet_v1" -> null;
             case "resnet18" -> ResNetSpec::resnet18;
             case "resnet34" -> ResNetSpec::resnet34;
             case "resnet50" -> ResNetSpec::resnet50;
             case "wide_resnet50_2" -> ResNetSpec::wideResnet50_2;
-            default -> throw new IllegalArgumentException(
-                    "unknown backbone '" + name + "'; valid names: " + String.join(", ", NAMES));
+            default -> throw unknown(name);
         };
-        Map<String, HostTensor> tensors = weightsOrNull == null ? null : readWeights(weightsOrNull);
-        String source = weightsOrNull == null ? null : weightsOrNull.toString();
+        Map<String, HostTensor> tensors = tensorsOrNull;
         if (spec == null) {
             if (tensors == null) {
                 return MobileNetV1.pretrained(manager);
@@ -63,6 +71,17 @@ public final class Backbones {
         ResNet net = ResNet.random(manager, adapted, false, seed);
         load(net, tensors, source, k -> k.startsWith("layer4.") || k.startsWith("fc."));
         return net;
+    }
+
+    /** Rejects an unknown name before any weights file is read. */
+    private static void requireKnown(String name) {
+        if (name == null || !NAMES.contains(name)) {
+            throw unknown(name);
+        }
+    }
+
+    private static IllegalArgumentException unknown(String name) {
+        return new IllegalArgumentException("unknown backbone '" + name + "'; valid names: " + String.join(", ", NAMES));
     }
 
     /** A full ResNet (layer4 and fc included), e.g. to compare with a torchvision state dict. */
@@ -91,9 +110,7 @@ public final class Backbones {
 
     /** {@code spec} with the channel counts and block counts the checkpoint's tensor shapes give. */
     private static ResNetSpec adapted(ResNetSpec spec, Map<String, HostTensor> tensors) {
-        Map<String, long[]> shapes = new LinkedHashMap<>();
-        tensors.forEach((k, t) -> shapes.put(k, t.shape()));
-        return spec.adaptedTo(shapes);
+        return spec.adaptedTo(StateDicts.shapes(tensors));
     }
 
     private static Map<String, HostTensor> readWeights(Path file) {

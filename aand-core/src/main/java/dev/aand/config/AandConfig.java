@@ -6,6 +6,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonWriter;
+import dev.aand.data.Preprocessing;
 import dev.aand.model.Method;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,6 +49,8 @@ import java.nio.file.Path;
  * @param thresholdQuantile quantile of held-back normal scores used as the decision threshold
  * @param seed seed of every random choice
  * @param synthesisThreads CPU threads that synthesise anomalies beside the engine
+ * @param preprocessing how test and predict images become network input ("aand", or "official"
+ *     for models imported from the official code)
  */
 public record AandConfig(
         String backbone,
@@ -81,12 +84,13 @@ public record AandConfig(
         double validationFraction,
         double thresholdQuantile,
         long seed,
-        int synthesisThreads) {
+        int synthesisThreads,
+        Preprocessing preprocessing) {
 
     public static AandConfig defaults() {
         return new AandConfig("mobilenet_v1", null, Method.AAND, 256, 16, 100, 120, 0.005, 0.5,
                 0.999, 0.2, 0.8, 0.9, 50, 0.2, 0.8, 2.0, 0.3, 0.1, 1000, 5000, 0.3, 10, 4.0, 0.2,
-                0.8, "auto", null, 0.0, 0.99, 0L, 2);
+                0.8, "auto", null, 0.0, 0.99, 0L, 2, Preprocessing.AAND);
     }
 
     /** Throws IllegalArgumentException naming the first invalid value. */
@@ -102,6 +106,7 @@ public record AandConfig(
         require(thresholdQuantile > 0 && thresholdQuantile <= 1, "threshold quantile must be in (0,1]");
         require(normalProbability >= 0 && normalProbability <= 1, "normal probability must be in [0,1]");
         require(synthesisThreads >= 1, "synthesis threads must be >= 1");
+        require(preprocessing != null, "preprocessing must be one of: aand, official");
         return this;
     }
 
@@ -131,18 +136,25 @@ public record AandConfig(
             .setPrettyPrinting()
             .serializeNulls()
             .serializeSpecialFloatingPointValues()
-            .registerTypeAdapter(Method.class, new TypeAdapter<Method>() {
-                @Override
-                public void write(JsonWriter out, Method m) throws IOException {
-                    out.value(m.id());
-                }
-
-                @Override
-                public Method read(JsonReader in) throws IOException {
-                    return Method.parse(in.nextString());
-                }
-            })
+            .registerTypeAdapter(Method.class, byId(Method::id, Method::parse))
+            .registerTypeAdapter(Preprocessing.class, byId(Preprocessing::id, Preprocessing::parse))
             .create();
+
+    /** Saves an enum-like value by its id string, as users write it. */
+    private static <T> TypeAdapter<T> byId(java.util.function.Function<T, String> id,
+            java.util.function.Function<String, T> parse) {
+        return new TypeAdapter<T>() {
+            @Override
+            public void write(JsonWriter out, T value) throws IOException {
+                out.value(id.apply(value));
+            }
+
+            @Override
+            public T read(JsonReader in) throws IOException {
+                return parse.apply(in.nextString());
+            }
+        };
+    }
 
     /**
      * A copy with some values replaced, by record component name (the CLI and tests use this so

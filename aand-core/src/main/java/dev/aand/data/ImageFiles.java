@@ -42,7 +42,7 @@ public final class ImageFiles {
     }
 
     /** Like {@link #list} but an empty folder is an error. */
-    static List<Path> listNonEmpty(Path dir, String what) {
+    public static List<Path> listNonEmpty(Path dir, String what) {
         List<Path> l = list(dir);
         if (l.isEmpty()) {
             throw new DataException(what + " is empty: no " + String.join("/", EXTENSIONS)

@@ -23,6 +23,9 @@ import javax.imageio.stream.ImageInputStream;
  * alpha is dropped (like PIL's {@code convert('RGB')}).
  */
 public final class ImageLoader {
+    /** {@link #readAsStored} holds the file in memory; no real image comes near this. */
+    private static final long MAX_STORED_BYTES = 1L << 30;
+
     private ImageLoader() {}
 
     /** A decoded image: {@code rgb} is planar {@code [3, height, width]}, values 0..255. */
@@ -62,6 +65,64 @@ public final class ImageLoader {
     /** Decodes {@code file} at its original size. */
     public static Decoded read(Path file) {
         return toRgb(decode(file));
+    }
+
+    /**
+     * Decodes {@code file} at its original size with its samples as stored, as PIL does: a JPEG's
+     * embedded colour profile is not applied. (ImageIO converts e.g. a phone photo's Display P3
+     * JPEG to sRGB, which moves values by up to about 30 levels.)
+     */
+    public static Decoded readAsStored(Path file) {
+        return toRgb(decodeAsStored(file));
+    }
+
+    /** {@link #readAsStored} before the conversion to planar floats. */
+    public static BufferedImage decodeAsStored(Path file) {
+        requireFile(file);
+        byte[] bytes;
+        try {
+            if (Files.size(file) > MAX_STORED_BYTES) {
+                throw new DataException("image file larger than 1 GiB: " + file);
+            }
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw wrap(file.toString(), e);
+        }
+        try (ImageInputStream iis = ImageIO.createImageInputStream(
+                new java.io.ByteArrayInputStream(withoutJpegProfile(bytes)))) {
+            return decode(iis, file.toString()).image();
+        } catch (IOException | RuntimeException e) {
+            throw wrap(file.toString(), e);
+        }
+    }
+
+    /**
+     * A JPEG without its ICC_PROFILE (APP2) segments, so the decoder has nothing to convert from;
+     * anything else, or a JPEG whose header does not parse, is returned as is.
+     */
+    static byte[] withoutJpegProfile(byte[] b) {
+        if (b.length < 4 || (b[0] & 0xff) != 0xFF || (b[1] & 0xff) != 0xD8) {
+            return b;
+        }
+        byte[] tag = "ICC_PROFILE\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(b.length);
+        out.write(b, 0, 2);
+        int pos = 2;
+        // Segments with a length field until start-of-scan; the entropy-coded data follows as is.
+        while (pos + 4 <= b.length && (b[pos] & 0xff) == 0xFF && (b[pos + 1] & 0xff) != 0xDA) {
+            int len = ((b[pos + 2] & 0xff) << 8) | (b[pos + 3] & 0xff);
+            if (len < 2 || pos + 2 + len > b.length) {
+                return b;
+            }
+            boolean profile = (b[pos + 1] & 0xff) == 0xE2 && len - 2 >= tag.length
+                    && java.util.Arrays.equals(b, pos + 4, pos + 4 + tag.length, tag, 0, tag.length);
+            if (!profile) {
+                out.write(b, pos, 2 + len);
+            }
+            pos += 2 + len;
+        }
+        out.write(b, pos, b.length - pos);
+        return out.toByteArray();
     }
 
     /**

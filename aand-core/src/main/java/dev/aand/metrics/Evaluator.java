@@ -1,7 +1,7 @@
 package dev.aand.metrics;
 
 import dev.aand.data.AnomalyDataset;
-import dev.aand.data.ImageLoader;
+import dev.aand.data.Preprocessing;
 import dev.aand.data.MaskLoader;
 import dev.aand.data.Sample;
 import dev.aand.infer.Inferencer;
@@ -21,6 +21,7 @@ public final class Evaluator {
     private final Scorer scorer;
     private final int size;
     private final int chunk;
+    private final Preprocessing preprocessing;
 
     /** Turns decoded images into maps and scores ({@link Inferencer#score} in production). */
     public interface Scorer {
@@ -38,9 +39,15 @@ public final class Evaluator {
     }
 
     public Evaluator(Scorer scorer, int imageSize, int chunk) {
+        this(scorer, imageSize, chunk, Preprocessing.AAND);
+    }
+
+    /** @param preprocessing how image files become input, as the scored model expects */
+    public Evaluator(Scorer scorer, int imageSize, int chunk, Preprocessing preprocessing) {
         this.scorer = scorer;
         this.size = imageSize;
         this.chunk = chunk;
+        this.preprocessing = preprocessing;
     }
 
     public Evaluation evaluate(AnomalyDataset data, ImageSink sink, Progress progress) {
@@ -58,7 +65,7 @@ public final class Evaluator {
         int pixels = size * size;
         for (int from = 0; from < test.size(); from += chunk) {
             List<Sample> part = test.subList(from, Math.min(test.size(), from + chunk));
-            List<float[]> images = part.parallelStream().map(s -> ImageLoader.load(s.image(), size)).toList();
+            List<float[]> images = part.parallelStream().map(s -> preprocessing.load(s.image(), size)).toList();
             List<boolean[]> masks = part.parallelStream()
                     .map(s -> s.mask() == null ? null : MaskLoader.load(s.mask(), s.image(), size)).toList();
             Inferencer.Result r = scorer.score(images);

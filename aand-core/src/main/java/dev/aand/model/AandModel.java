@@ -10,6 +10,7 @@ import dev.aand.nn.Module;
 import dev.aand.nn.ModuleList;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The whole AAND network around a frozen teacher: one RAA module per teacher level (the
@@ -24,20 +25,37 @@ public final class AandModel extends Module {
     private final ReverseDistillationNets student;
 
     public AandModel(Backbone teacher, AandConfig config, InitContext ctx) {
+        this(teacher, config, ctx, Map.of());
+    }
+
+    /**
+     * A model shaped like a saved state dict: the RAA hidden widths and the bottleneck and decoder
+     * widths and depths are read from {@code savedShapes} (keys as in {@link #stateDict()}) where it
+     * has them, the design's values otherwise, as the ResNet loader does for the teacher. This
+     * serves narrow or imported checkpoints; the design's own models come out unchanged.
+     */
+    public AandModel(Backbone teacher, AandConfig config, InitContext ctx, Map<String, long[]> savedShapes) {
         this.teacher = teacher;
         this.config = config;
         Method method = config.method();
         int[] channels = teacher.levels().stream().mapToInt(FeatureLevel::channels).toArray();
         if (method.usesAmplification()) {
             raa = child("raa", new ModuleList<>());
-            for (int c : channels) {
-                raa.add(new ResidualAnomalyAmplifier(ctx, c, config.memoryItems(), config.temperature(), method));
+            for (int i = 0; i < channels.length; i++) {
+                long[] gate = savedShapes.get("raa." + i + ".gate.0.weight");
+                int hidden = gate != null && gate.length > 0 ? Math.toIntExact(gate[0])
+                        : ResidualAnomalyAmplifier.hiddenFor(channels[i]);
+                raa.add(new ResidualAnomalyAmplifier(ctx, channels[i], hidden, config.memoryItems(),
+                        config.temperature(), method));
             }
         } else {
             raa = null;
         }
         if (method.usesStudent()) {
-            student = ReverseDistillationNets.forBackbone(teacher.name(), channels, ctx);
+            ReverseDistillationSpec spec = ReverseDistillationSpec.forBackbone(teacher.name())
+                    .adaptedTo(savedShapes, "bottleneck.", "decoder.");
+            spec.requireTeacherChannels(channels);
+            student = ReverseDistillationNets.build(spec, ctx);
             child("bottleneck", student.bottleneck());
             child("decoder", student.decoder());
         } else {

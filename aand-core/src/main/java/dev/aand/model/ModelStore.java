@@ -6,6 +6,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import dev.aand.backbone.Backbone;
 import dev.aand.backbone.Backbones;
+import dev.aand.backbone.weights.HostTensor;
 import dev.aand.backbone.weights.SafetensorsReader;
 import dev.aand.backbone.weights.SafetensorsWriter;
 import dev.aand.backbone.weights.StateDictBinder;
@@ -64,6 +65,14 @@ public final class ModelStore {
     public record Loaded(AandModel model, ModelInfo info) {}
 
     public static void save(AandModel model, ModelInfo info, Path dir) {
+        save(model, info, dir, Map.of());
+    }
+
+    /**
+     * Saves the model with further files copied into its directory under the given names (e.g. an
+     * imported model's teacher weights, which its config then names by a relative path).
+     */
+    public static void save(AandModel model, ModelInfo info, Path dir, Map<String, Path> extraFiles) {
         Path parent = dir.toAbsolutePath().getParent();
         try {
             Files.createDirectories(parent);
@@ -73,6 +82,9 @@ public final class ModelStore {
                 Files.writeString(tmp.resolve(META), GSON.toJson(info));
                 SafetensorsWriter.write(tmp.resolve(WEIGHTS), StateDicts.toHost(model.stateDict()),
                         Map.of("format", "pt", "producer", "aand", "method", model.method().id()));
+                for (Map.Entry<String, Path> f : extraFiles.entrySet()) {
+                    Files.copy(f.getValue(), tmp.resolve(f.getKey()));
+                }
                 replace(tmp, dir);
             } finally {
                 deleteTree(tmp);
@@ -97,7 +109,10 @@ public final class ModelStore {
         }
     }
 
-    /** Loads a model directory; the teacher is rebuilt from its name and weights file. */
+    /**
+     * Loads a model directory; the teacher is rebuilt from its name and weights file (a relative
+     * weights path is relative to the model directory). Widths follow the saved tensors' shapes.
+     */
     public static Loaded load(Path dir, NDManager manager) {
         for (String f : new String[] {CONFIG, META, WEIGHTS}) {
             if (!Files.isRegularFile(dir.resolve(f))) {
@@ -108,10 +123,11 @@ public final class ModelStore {
             AandConfig config = AandConfig.read(dir.resolve(CONFIG));
             ModelInfo info = GSON.fromJson(Files.readString(dir.resolve(META)), ModelInfo.class);
             Backbone teacher = Backbones.create(config.backbone(),
-                    config.weights() == null ? null : Path.of(config.weights()), manager, config.seed());
-            AandModel model = new AandModel(teacher, config, new InitContext(manager, config.seed()));
-            StateDicts.load(model, SafetensorsReader.read(dir.resolve(WEIGHTS)), dir.resolve(WEIGHTS).toString(),
-                    StateDictBinder.strict());
+                    config.weights() == null ? null : dir.resolve(config.weights()), manager, config.seed());
+            Map<String, HostTensor> weights = SafetensorsReader.read(dir.resolve(WEIGHTS));
+            AandModel model = new AandModel(teacher, config, new InitContext(manager, config.seed()),
+                    StateDicts.shapes(weights));
+            StateDicts.load(model, weights, dir.resolve(WEIGHTS).toString(), StateDictBinder.strict());
             model.train(false);
             return new Loaded(model, info);
         } catch (IOException e) {

@@ -44,6 +44,9 @@ public final class ResidualAnomalyAmplifier extends Module {
      */
     public ResidualAnomalyAmplifier(InitContext ctx, int channels, int hidden, int memoryItems, double temperature,
             Method method) {
+        if (hidden < 1) {
+            throw new IllegalArgumentException("RAA hidden width must be positive, got " + hidden);
+        }
         this.channels = channels;
         this.memoryItems = memoryItems;
         this.temperature = (float) temperature;

@@ -92,70 +92,60 @@ public record ReverseDistillationSpec(String backbone, BlockKind block, int[] te
     }
 
     /**
-     * The design a bottleneck / decoder state-dict pair was built with, read from the tensor
-     * shapes alone (RD4AD's and the official AAND code's names, which are also ours), so that a
-     * checkpoint at any width binds: nothing is taken from the built-in table. The shapes of
-     * every tensor are still checked when the weights are loaded.
-     *
-     * @param name       what to call the design in messages
-     * @param bottleneck {@code BN_layer} tensor shapes by name (its unused conv4/bn4 may be there)
-     * @param decoder    decoder tensor shapes by name
+     * This design with the widths and depths a saved state dict's shapes give (RD4AD's names,
+     * after {@code bnPrefix} for the bottleneck and {@code decoderPrefix} for the decoder), as
+     * {@link dev.aand.backbone.ResNetSpec#adaptedTo} does for the teacher; values the dict lacks
+     * keep the design's. The block family stays this design's: a dict of the other family then
+     * fails binding with a named key.
      */
-    public static ReverseDistillationSpec fromShapes(String name, Map<String, long[]> bottleneck,
-            Map<String, long[]> decoder) {
-        long[] conv1 = shape(bottleneck, "conv1.weight", name);
-        long[] conv2 = shape(bottleneck, "conv2.weight", name);
-        int c1 = (int) conv1[1];
-        int c2 = (int) conv1[0];
-        int c3 = (int) conv2[0];
-        BlockKind kind = bottleneck.containsKey("bn_layer.0.conv3.weight") ? BlockKind.BOTTLENECK : BlockKind.BASIC;
-        int blocks = count(bottleneck, "bn_layer.", name);
-        int out = (int) shape(bottleneck, "bn_layer.0.downsample.0.weight", name)[0];
-        int planes = out / kind.expansion();
-        int widthPerGroup = 64;
-        if (kind == BlockKind.BOTTLENECK) {
-            long width = shape(bottleneck, "bn_layer.0.conv1.weight", name)[0];
-            widthPerGroup = (int) (width * 64 / planes);
-            if (width * 64 % planes != 0) {
-                throw new IllegalArgumentException(name + ": bottleneck width " + width + " is not planes " + planes
-                        + " x width_per_group / 64 for any integer width_per_group");
-            }
-        }
-        int[] decoderPlanes = new int[3];
-        int[] decoderBlocks = new int[3];
+    public ReverseDistillationSpec adaptedTo(Map<String, long[]> shapes, String bnPrefix, String decoderPrefix) {
+        String expand = block == BlockKind.BOTTLENECK ? "conv3" : "conv2";
+        int e = block.expansion();
+        // bn.conv1: level 1 -> level 2 channels; bn.conv2: level 2 -> level 3 channels.
+        int[] teacher = {
+            dim(shapes, bnPrefix + "conv1.weight", 1, teacherChannels[0]),
+            dim(shapes, bnPrefix + "conv1.weight", 0, teacherChannels[1]),
+            dim(shapes, bnPrefix + "conv2.weight", 0, teacherChannels[2])};
+        String stage = bnPrefix + "bn_layer.";
+        int planes = dim(shapes, stage + "0." + expand + ".weight", 0, bottleneckPlanes * e) / e;
+        int blocks = count(shapes, stage, bottleneckBlocks);
+        int wpg = block == BlockKind.BOTTLENECK
+                ? perGroup(dim(shapes, stage + "0.conv1.weight", 0, -1), planes, widthPerGroup) : widthPerGroup;
+        int[] dPlanes = new int[3];
+        int[] dBlocks = new int[3];
         for (int i = 0; i < 3; i++) {
-            String layer = "layer" + (i + 1) + ".";
-            // The upsampling shortcut is a transposed conv, weight [in, out, 2, 2].
-            decoderPlanes[i] = (int) shape(decoder, layer + "0.upsample.0.weight", name)[1] / kind.expansion();
-            decoderBlocks[i] = count(decoder, layer, name);
+            String layer = decoderPrefix + "layer" + (i + 1) + ".";
+            dPlanes[i] = dim(shapes, layer + "0." + expand + ".weight", 0, decoderPlanes[i] * e) / e;
+            dBlocks[i] = count(shapes, layer, decoderBlocks[i]);
         }
-        return new ReverseDistillationSpec(name, kind, new int[] {c1, c2, c3}, widthPerGroup, planes, blocks,
-                decoderPlanes, decoderBlocks);
+        return new ReverseDistillationSpec(backbone, block, teacher, wpg, planes, blocks, dPlanes, dBlocks);
     }
 
-    private static long[] shape(Map<String, long[]> shapes, String key, String name) {
+    private static int dim(Map<String, long[]> shapes, String key, int axis, int fallback) {
         long[] s = shapes.get(key);
-        if (s == null) {
-            throw new IllegalArgumentException(name + ": no tensor " + key + "; not a reverse-distillation state dict");
-        }
-        return s;
+        return s != null && s.length > axis ? Math.toIntExact(s[axis]) : fallback;
     }
 
-    /** Number of blocks {@code prefix0.}, {@code prefix1.}, ... present. */
-    private static int count(Map<String, long[]> shapes, String prefix, String name) {
+    /** Blocks "0", "1", ... under {@code stage}, or the fallback when the dict has none. */
+    private static int count(Map<String, long[]> shapes, String stage, int fallback) {
         int n = 0;
-        while (true) {
-            String block = prefix + n + ".";
-            if (shapes.keySet().stream().noneMatch(k -> k.startsWith(block))) {
-                break;
-            }
+        while (shapes.containsKey(stage + n + ".conv1.weight")) {
             n++;
         }
-        if (n == 0) {
-            throw new IllegalArgumentException(name + ": no blocks " + prefix + "0.*; not a reverse-distillation"
-                    + " state dict");
+        return n == 0 ? fallback : n;
+    }
+
+    /** torchvision's width = int(planes * width_per_group / 64), solved for width_per_group. */
+    private int perGroup(int width, int planes, int fallback) {
+        if (width < 0) {
+            return fallback;
         }
-        return n;
+        int wpg = planes > 0 ? width * 64 / planes : 0;
+        if (wpg <= 0 || (int) (planes * (wpg / 64.0)) != width) {
+            throw new IllegalArgumentException(backbone + ": bottleneck block width " + width + " is not "
+                    + planes + " planes x width_per_group / 64 for any integer width_per_group");
+        }
+        return wpg;
     }
 
     /** Backbone names with a built-in design. */

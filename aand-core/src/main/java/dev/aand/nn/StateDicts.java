@@ -23,13 +23,25 @@ public final class StateDicts {
         return out;
     }
 
+    /** The shape of every tensor, by name, in order. */
+    public static Map<String, long[]> shapes(Map<String, HostTensor> tensors) {
+        Map<String, long[]> out = new LinkedHashMap<>();
+        tensors.forEach((k, t) -> out.put(k, t.shape()));
+        return out;
+    }
+
+    /** The shape of every entry of a module's state dict, by name, in order. */
+    public static Map<String, long[]> shapes(Module module) {
+        Map<String, long[]> out = new LinkedHashMap<>();
+        module.stateDict().forEach((k, v) -> out.put(k, v.getShape().getShape()));
+        return out;
+    }
+
     /**
      * Loads {@code tensors} into {@code module} after the binder's name and shape check, which
      * throws a {@link dev.aand.backbone.weights.WeightFormatException} naming {@code source}.
      */
     public static void load(Module module, Map<String, HostTensor> tensors, String source, StateDictBinder binder) {
-        Map<String, long[]> expected = new LinkedHashMap<>();
-        module.stateDict().forEach((k, v) -> expected.put(k, v.getShape().getShape()));
-        binder.bind(expected, tensors, source).forEach((k, t) -> module.load(k, t.toFloatArray()));
+        binder.bind(shapes(module), tensors, source).forEach((k, t) -> module.load(k, t.toFloatArray()));
     }
 }

@@ -126,7 +126,7 @@ public final class TrainingRun {
     }
 
     /** A low quantile of all map values, from a strided sample (exactness does not matter here). */
-    static double mapLevel(float[][] maps, double q) {
+    public static double mapLevel(float[][] maps, double q) {
         int stride = 7;
         int n = 0;
         for (float[] m : maps) {
@@ -143,7 +143,7 @@ public final class TrainingRun {
     }
 
     /** Linear-interpolated quantile (numpy's default). */
-    static double quantile(double[] values, double q) {
+    public static double quantile(double[] values, double q) {
         double[] v = values.clone();
         Arrays.sort(v);
         double pos = q * (v.length - 1);
@@ -152,7 +152,8 @@ public final class TrainingRun {
         return v[lo] + (pos - lo) * (v[hi] - v[lo]);
     }
 
-    private static String sha256(String file) {
+    /** Hex SHA-256 of a file (the teacher weights), null for null. */
+    public static String sha256(String file) {
         if (file == null) {
             return null;
         }

@@ -2,6 +2,7 @@ package dev.aand.config;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.aand.data.Preprocessing;
 import dev.aand.model.Method;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +47,17 @@ class AandConfigTest {
         assertEquals(128, c.imageSize());
         assertEquals(Method.RD, c.method());
         assertEquals(50, c.memoryItems());
+    }
+
+    @Test
+    void preprocessingIsSavedByIdAndOlderFilesUseOurs() {
+        AandConfig c = AandConfig.defaults().with("preprocessing", Preprocessing.OFFICIAL);
+        assertTrue(c.toJson().contains("\"preprocessing\": \"official\""), c.toJson());
+        assertEquals(c, AandConfig.fromJson(c.toJson()));
+        assertEquals(Preprocessing.AAND, AandConfig.fromJson("{\"imageSize\": 128}").preprocessing());
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> AandConfig.fromJson("{\"preprocessing\": \"pil\"}"));
+        assertTrue(e.getMessage().contains("unknown preprocessing 'pil'"), e.getMessage());
     }
 
     @Test

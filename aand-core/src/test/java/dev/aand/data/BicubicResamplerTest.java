@@ -2,6 +2,8 @@ package dev.aand.data;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.aand.testing.Fixtures;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class BicubicResamplerTest {
@@ -87,6 +89,59 @@ class BicubicResamplerTest {
         float[] r = BicubicResampler.resize(a, 1, n, n, 8, 8);
         for (float v : r) {
             assertEquals(100f, v, 5f);
+        }
+    }
+
+    /**
+     * PIL 9.4 made fixtures/08_official_import/input.png by resizing a 576x576 crop of a cookie
+     * photo to 256x256 (BICUBIC). Its first 16 output rows read only the crop's first 39 rows,
+     * stored here as a band: zero-padded below, the 8-bit path must give those rows bit for bit.
+     */
+    @Test
+    void eightBitPathIsBitwisePil() {
+        ImageLoader.Decoded band = ImageLoader.read(Fixtures.resource("dev/aand/data/pil/cookie_000_rows96-135.png"));
+        int side = 576;
+        assertEquals(side, band.width());
+        float[] crop = new float[3 * side * side];
+        for (int c = 0; c < 3; c++) {
+            System.arraycopy(band.rgb(), c * side * band.height(), crop, c * side * side, side * band.height());
+        }
+        float[] out = BicubicResampler.resizeUint8(crop, 3, side, side, 256, 256);
+        float[] pil = ImageLoader.read(Fixtures.fixture("08_official_import/input.png")).rgb();
+        int rows = 16;
+        for (int c = 0; c < 3; c++) {
+            for (int i = 0; i < rows * 256; i++) {
+                int k = c * 256 * 256 + i;
+                assertEquals(pil[k], out[k], 0f, "channel " + c + " row " + i / 256 + " column " + i % 256);
+            }
+        }
+        // The float path is PIL's arithmetic without the 8-bit rounding: within half a level before it.
+        float[] smooth = BicubicResampler.resize(crop, 3, side, side, 256, 256);
+        for (int i = 0; i < rows * 256; i++) {
+            assertEquals(out[i], smooth[i], 1.0f, "float path at " + i);
+        }
+    }
+
+    @Test
+    void eightBitPathKeepsIntegersAndLeavesAnUnchangedSideAlone() {
+        float[] ramp = ramp(6, 9);
+        for (int i = 0; i < ramp.length; i++) {
+            ramp[i] = Math.round(ramp[i] * 7) % 256;
+        }
+        float[] r = BicubicResampler.resizeUint8(ramp, 1, 6, 9, 6, 4);
+        for (float v : r) {
+            assertEquals(Math.rint(v), v, 0f);
+            assertTrue(v >= 0 && v <= 255);
+        }
+        // Height unchanged: each row is resized on its own, as a 1-row image would be.
+        for (int y = 0; y < 6; y++) {
+            float[] row = BicubicResampler.resizeUint8(Arrays.copyOfRange(ramp, y * 9, y * 9 + 9), 1, 1, 9, 1, 4);
+            assertArrayEquals(row, Arrays.copyOfRange(r, y * 4, y * 4 + 4), 0f, "row " + y);
+        }
+        float[] flat = new float[2 * 30 * 40];
+        Arrays.fill(flat, 77f);
+        for (float v : BicubicResampler.resizeUint8(flat, 2, 30, 40, 13, 64)) {
+            assertEquals(77f, v, 0f);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.aand.model;
 
+import dev.aand.model.official.OfficialNames;
 import static dev.aand.testing.OfficialFixtures.assertClose;
 import static dev.aand.testing.OfficialFixtures.npy;
 import static org.junit.jupiter.api.Assertions.*;
@@ -31,8 +32,11 @@ class ReverseDistillationParityTest {
     void designFromShapesNamesForwardAndLoss() {
         LinkedHashMap<String, HostTensor> bn = OfficialFixtures.stateDict("rd_bn_state_dict.safetensors");
         LinkedHashMap<String, HostTensor> de = OfficialFixtures.stateDict("rd_decoder_state_dict.safetensors");
-        ReverseDistillationSpec spec = ReverseDistillationSpec.fromShapes("official wide_resnet50_2 / 64",
-                OfficialFixtures.shapes(bn), OfficialFixtures.shapes(de));
+        java.util.Map<String, long[]> shapes = new java.util.HashMap<>();
+        OfficialFixtures.shapes(bn).forEach((k, v) -> shapes.put("bn." + k, v));
+        OfficialFixtures.shapes(de).forEach((k, v) -> shapes.put("decoder." + k, v));
+        ReverseDistillationSpec spec = ReverseDistillationSpec.forBackbone("wide_resnet50_2")
+                .adaptedTo(shapes, "bn.", "decoder.");
         assertEquals(BlockKind.BOTTLENECK, spec.block());
         assertArrayEquals(new int[] {4, 8, 16}, spec.teacherChannels());
         assertEquals(128, spec.widthPerGroup());

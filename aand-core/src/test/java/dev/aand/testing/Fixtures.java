@@ -36,6 +36,25 @@ public final class Fixtures {
         return p;
     }
 
+    /**
+     * Copies a fixture file into {@code dir} (keeping its file name) by stream, so it works from
+     * another module, where the fixtures may sit inside aand-core's test jar.
+     */
+    public static Path copy(String relative, Path dir) {
+        String name = relative.substring(relative.lastIndexOf('/') + 1);
+        try (java.io.InputStream in = Fixtures.class.getResourceAsStream("/fixtures/" + relative)) {
+            if (in == null) {
+                throw new IllegalStateException("fixture not found on the test class path: " + relative);
+            }
+            Files.createDirectories(dir);
+            Path target = dir.resolve(name);
+            Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static Npy.Array npy(String relative) {
         try {
             return Npy.read(fixture(relative));

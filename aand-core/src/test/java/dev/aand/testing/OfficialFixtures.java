@@ -16,7 +16,7 @@ import dev.aand.backbone.weights.StateDictBinder;
 import dev.aand.config.AandConfig;
 import dev.aand.data.Npy;
 import dev.aand.model.Method;
-import dev.aand.model.OfficialNames;
+import dev.aand.model.official.OfficialNames;
 import dev.aand.model.ResidualAnomalyAmplifier;
 import dev.aand.nn.InitContext;
 import dev.aand.nn.Module;

@@ -14,7 +14,7 @@ import ai.djl.training.GradientCollector;
 import com.google.gson.JsonObject;
 import dev.aand.backbone.weights.HostTensor;
 import dev.aand.config.AandConfig;
-import dev.aand.model.OfficialNames;
+import dev.aand.model.official.OfficialNames;
 import dev.aand.model.ResidualAnomalyAmplifier;
 import dev.aand.testing.Engines;
 import dev.aand.testing.OfficialFixtures;

@@ -21,7 +21,8 @@ import java.util.zip.ZipFile;
  * in {@code <prefix>/data.pkl} describes the tensors, each storage is the raw little-endian record
  * {@code <prefix>/data/<key>}. Views (offset/stride, shared storages) are materialised as
  * contiguous copies. A top-level {@code {"state_dict": {...}}} wrapper is unwrapped; key names are
- * returned exactly as saved (no prefix stripping).
+ * returned exactly as saved (no prefix stripping). The storage location a tensor was saved from
+ * ({@code cpu}, {@code cuda:0}, ...) does not matter: every tensor is read to the host.
  */
 public final class TorchCheckpointReader {
 
@@ -37,8 +38,47 @@ public final class TorchCheckpointReader {
 
     /** All tensors of the checkpoint's state_dict, in the order they were saved. */
     public static LinkedHashMap<String, HostTensor> read(Path file) {
+        return withArchive(file, archive -> tensors(archive, stateDict(archive.top(), archive.file())));
+    }
+
+    /**
+     * The state dicts a checkpoint holds as top-level entries, as training scripts save them
+     * ({@code torch.save({'encoder': enc.state_dict(), 'decoder': dec.state_dict()})}), by entry
+     * name in saved order. Entries that are not dicts of tensors are left out; a checkpoint that
+     * is itself one flat state dict therefore gives an empty map.
+     */
+    public static LinkedHashMap<String, LinkedHashMap<String, HostTensor>> readGroups(Path file) {
+        return withArchive(file, archive -> {
+            if (!(archive.top() instanceof Map<?, ?> top)) {
+                throw new WeightFormatException(file + ": top-level object is a "
+                        + PickleMachine.describe(archive.top()) + ", expected a dict of state dicts");
+            }
+            LinkedHashMap<String, LinkedHashMap<String, HostTensor>> out = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : top.entrySet()) {
+                if (e.getKey() instanceof String name && e.getValue() instanceof Map<?, ?> group
+                        && !group.isEmpty() && group.values().stream().allMatch(v -> v instanceof TensorRef)) {
+                    out.put(name, tensors(archive, group));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** An open checkpoint: its zip, record prefix and unpickled top-level object. */
+    private record Archive(ZipFile zip, String prefix, Object top, String file, Map<String, byte[]> storages) {}
+
+    private interface ArchiveReader<T> {
+        T apply(Archive archive) throws IOException;
+    }
+
+    private static <T> T withArchive(Path file, ArchiveReader<T> reader) {
         try (ZipFile zip = new ZipFile(file.toFile())) {
-            return read(zip, file.toString());
+            String name = file.toString();
+            String prefix = findPrefix(zip, name);
+            checkByteOrder(zip, prefix, name);
+            byte[] pickle = readEntry(zip, zip.getEntry(prefix + DATA_PKL), name);
+            Object top = new PickleMachine(pickle, name + " (" + prefix + DATA_PKL + ")", new TorchResolver()).run();
+            return reader.apply(new Archive(zip, prefix, top, name, new HashMap<>()));
         } catch (ZipException e) {
             throw new WeightFormatException(file + ": not a readable zip archive, so not a torch.save checkpoint"
                     + " (truncated or corrupt download?): " + e.getMessage(), e);
@@ -47,14 +87,12 @@ public final class TorchCheckpointReader {
         }
     }
 
-    private static LinkedHashMap<String, HostTensor> read(ZipFile zip, String file) throws IOException {
-        String prefix = findPrefix(zip, file);
-        checkByteOrder(zip, prefix, file);
-        byte[] pickle = readEntry(zip, zip.getEntry(prefix + DATA_PKL), file);
-        Object top = new PickleMachine(pickle, file + " (" + prefix + DATA_PKL + ")", new TorchResolver()).run();
-        Map<?, ?> dict = stateDict(top, file);
-
-        Map<String, byte[]> storages = new HashMap<>();
+    /** Materialises a dict of tensor references; storages shared between dicts are read once. */
+    private static LinkedHashMap<String, HostTensor> tensors(Archive archive, Map<?, ?> dict) throws IOException {
+        String file = archive.file();
+        ZipFile zip = archive.zip();
+        String prefix = archive.prefix();
+        Map<String, byte[]> storages = archive.storages();
         LinkedHashMap<String, HostTensor> out = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : dict.entrySet()) {
             if (!(e.getKey() instanceof String key)) {

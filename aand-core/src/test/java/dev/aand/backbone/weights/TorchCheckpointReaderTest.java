@@ -129,6 +129,44 @@ class TorchCheckpointReaderTest {
         assertArrayEquals(new float[] {1, 3, 2, 4}, w.toFloatArray());
     }
 
+    /**
+     * A GPU-trained checkpoint as the official AAND train.py saves it: a dict of state dicts under a
+     * "stage1/" record folder, storages tagged 'cuda:0'. The location is irrelevant on the host.
+     */
+    @Test
+    void groupedStateDictsFromCudaStoragesLoad() throws IOException {
+        PickleBuilder p = new PickleBuilder(2);
+        p.op('}').mark();
+        p.str("encoder_AT").emptyOrderedDict().mark();
+        p.str("conv1.weight").global("torch._utils", "_rebuild_tensor_v2").mark();
+        p.mark().str("storage").global("torch", "FloatStorage").str("0").str("cuda:0").integer(4).tuple().op('Q');
+        p.integer(0).mark().integer(2).integer(2).tuple().mark().integer(2).integer(1).tuple();
+        p.op(0x89).emptyOrderedDict().tuple().op('R');
+        p.str("bn1.num_batches_tracked").global("torch._utils", "_rebuild_tensor_v2").mark();
+        p.mark().str("storage").global("torch", "LongStorage").str("1").str("cuda:0").integer(1).tuple().op('Q');
+        p.integer(0).mark().tuple().mark().tuple();
+        p.op(0x89).emptyOrderedDict().tuple().op('R');
+        p.op('u');
+        p.str("epoch").integer(7);
+        p.op('u');
+        ByteBuffer floats = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < 4; i++) {
+            floats.putFloat(i + 0.5f);
+        }
+        ByteBuffer longs = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(1680);
+        Path file = zip("gpu.pth", Map.of("stage1/data.pkl", p.stop(), "stage1/data/0", floats.array(),
+                "stage1/data/1", longs.array(), "stage1/version", "3\n".getBytes()));
+
+        var groups = TorchCheckpointReader.readGroups(file);
+        assertEquals(List.of("encoder_AT"), new ArrayList<>(groups.keySet()), "non-dict entries are left out");
+        HostTensor w = groups.get("encoder_AT").get("conv1.weight");
+        assertArrayEquals(new long[] {2, 2}, w.shape());
+        assertArrayEquals(new float[] {0.5f, 1.5f, 2.5f, 3.5f}, w.toFloatArray());
+        assertEquals(1680L, groups.get("encoder_AT").get("bn1.num_batches_tracked").toLongArray()[0]);
+        WeightFormatException e = assertThrows(WeightFormatException.class, () -> TorchCheckpointReader.read(file));
+        assertTrue(e.getMessage().contains("[encoder_AT, epoch]"), e.getMessage());
+    }
+
     @Test
     void missingStorageRecordIsNamed() throws IOException {
         Path file = rewrite("no_record.pt", (name, bytes) -> name.endsWith("/data/3") ? null : bytes);

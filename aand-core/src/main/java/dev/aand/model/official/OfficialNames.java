@@ -1,5 +1,9 @@
-package dev.aand.model;
+package dev.aand.model.official;
 
+import dev.aand.model.AandModel;
+import dev.aand.model.OneClassBottleneck;
+import dev.aand.model.ResidualAnomalyAmplifier;
+import dev.aand.model.ReverseDistillationSpec;
 import dev.aand.backbone.weights.HostTensor;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +37,7 @@ import java.util.regex.Pattern;
  * <p>BatchNorm {@code num_batches_tracked} counters keep their names (ours has them too; eval
  * mode never reads them). Levels a, b, c are the teacher's layer1, layer2, layer3 outputs, our
  * levels 1, 2, 3. Channel counts must come from the tensors' shapes ({@link #amplifierShape},
- * {@link ReverseDistillationSpec#fromShapes}): reduced-width networks break the official width
+ * {@link ReverseDistillationSpec#adaptedTo}): reduced-width networks break the official width
  * rules.
  */
 public final class OfficialNames {
