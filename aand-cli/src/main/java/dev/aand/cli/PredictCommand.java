@@ -1,10 +1,11 @@
 package dev.aand.cli;
 
 import ai.djl.ndarray.NDManager;
-import dev.aand.data.DataException;
 import dev.aand.data.ImageFiles;
 import dev.aand.data.ImageLoader;
 import dev.aand.infer.Inferencer;
+import dev.aand.io.OutputDir;
+import dev.aand.io.OutputKind;
 import dev.aand.metrics.Csv;
 import dev.aand.model.ModelStore;
 import dev.aand.report.Heatmaps;
@@ -18,70 +19,95 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = "Score new images: per image a score, a decision, a heatmap overlay and a binary mask; predictions.csv.")
 final class PredictCommand implements Callable<Integer> {
     @Option(names = "--model", required = true) Path model;
-    @Option(names = "--out", required = true) Path out;
+    @Option(names = "--out", required = true,
+            description = "Folder to write: new, empty, or earlier predictions (with --force).")
+    Path out;
+    @Option(names = "--force", description = "Replace the predictions that an earlier run wrote to --out.")
+    boolean force;
+    @Option(names = "--allow-changed-teacher",
+            description = "Use a teacher weights file whose SHA-256 differs from the one recorded at training.")
+    boolean allowChangedTeacher;
     @Option(names = "--threshold", description = "Decision threshold; default: the one stored in the model.")
     Double threshold;
     @Option(names = "--batch-size", defaultValue = "8") int batchSize;
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "Image files or folders of images.")
     List<Path> inputs;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
-        Main.startEngine();
+        OptionChecks.batchSize(spec, batchSize);
+        if (threshold != null) {
+            OptionChecks.finite(spec, "--threshold", threshold);
+        }
         List<Path> files = collect(inputs);
-        Files.createDirectories(out);
         int failed = 0;
-        try (NDManager manager = NDManager.newBaseManager()) {
-            ModelStore.Loaded loaded = ModelStore.load(model, manager);
-            int size = loaded.model().config().imageSize();
-            double t = threshold != null ? threshold : loaded.info().threshold();
-            Inferencer inf = new Inferencer(loaded.model(), manager, batchSize);
-            StringBuilder csv = new StringBuilder("path,score,threshold,anomalous,overlay,mask,error\n");
-            ProgressBar bar = new ProgressBar(System.err);
-            for (int from = 0; from < files.size(); from += batchSize) {
-                List<Path> part = files.subList(from, Math.min(files.size(), from + batchSize));
-                List<Path> ok = new ArrayList<>();
-                List<float[]> images = new ArrayList<>();
-                for (Path p : part) {
-                    try {
-                        images.add(ImageLoader.load(p, size));
-                        ok.add(p);
-                    } catch (DataException e) {
-                        failed++;
-                        System.err.println("skipped: " + e.getMessage());
-                        csv.append(Csv.field(p.toString())).append(",,,,,,").append(Csv.field(e.getMessage())).append('\n');
+        try (OutputDir dir = OutputDir.open(out, OutputKind.PREDICTIONS, force)) {
+            Main.startEngine();
+            Path stage = dir.staging();
+            try (NDManager manager = NDManager.newBaseManager()) {
+                ModelStore.Loaded loaded = ModelStore.load(model, manager, TestCommand.loadOptions(allowChangedTeacher));
+                int size = loaded.model().config().imageSize();
+                double t = threshold != null ? threshold : loaded.info().threshold();
+                float[] range = loaded.info().heatmapRange(t);
+                Inferencer inf = new Inferencer(loaded.model(), manager, batchSize);
+                StringBuilder csv = new StringBuilder("path,score,threshold,anomalous,overlay,mask,error\n");
+                ProgressBar bar = new ProgressBar(System.err);
+                for (int from = 0; from < files.size(); from += batchSize) {
+                    List<Path> part = files.subList(from, Math.min(files.size(), from + batchSize));
+                    String[] rows = new String[part.size()];
+                    List<Integer> ok = new ArrayList<>();
+                    List<float[]> images = new ArrayList<>();
+                    for (int i = 0; i < part.size(); i++) {
+                        Path p = part.get(i);
+                        try {
+                            images.add(ImageLoader.load(p, size));
+                            ok.add(i);
+                        } catch (RuntimeException | OutOfMemoryError e) {
+                            // One bad file is that file's problem, never the end of the run.
+                            failed++;
+                            String why = e instanceof OutOfMemoryError ? "out of memory decoding " + p : Main.message(e);
+                            System.err.println("skipped: " + why);
+                            rows[i] = Csv.field(p.toString()) + ",,,,,," + Csv.field(why) + "\n";
+                        }
                     }
+                    Inferencer.Result r = inf.score(images);
+                    for (int j = 0; j < ok.size(); j++) {
+                        int i = ok.get(j);
+                        Path p = part.get(i);
+                        String stem = uniqueStem(p, from + i);
+                        int[] wh = ImageLoader.dimensions(p);
+                        float[] map = r.maps()[j];
+                        BufferedImage overlay = Heatmaps.scale(Heatmaps.overlay(images.get(j), map, size, range[0], range[1]),
+                                wh[0], wh[1]);
+                        BufferedImage mask = Heatmaps.scale(Heatmaps.binaryMask(map, (float) t, size), wh[0], wh[1]);
+                        String overlayFile = stem + "_overlay.png";
+                        String maskFile = stem + "_mask.png";
+                        Png.write(overlay, stage.resolve(overlayFile));
+                        Png.write(mask, stage.resolve(maskFile));
+                        boolean anomalous = r.scores()[j] >= t;
+                        rows[i] = Csv.field(p.toString()) + ',' + r.scores()[j] + ',' + t + ',' + (anomalous ? 1 : 0)
+                                + ',' + overlayFile + ',' + maskFile + ",\n";
+                        System.out.printf(Locale.ROOT, "%-9s %.5f  %s%n", anomalous ? "ANOMALY" : "ok", r.scores()[j], p);
+                    }
+                    for (String row : rows) {
+                        csv.append(row);
+                    }
+                    bar.update("predict", Math.min(files.size(), from + batchSize), files.size(), "");
                 }
-                Inferencer.Result r = inf.score(images);
-                for (int i = 0; i < ok.size(); i++) {
-                    Path p = ok.get(i);
-                    String stem = uniqueStem(p, from + i);
-                    int[] wh = ImageLoader.dimensions(p);
-                    float[] map = r.maps()[i];
-                    float[] range = loaded.info().heatmapRange(t);
-                    BufferedImage overlay = Heatmaps.scale(Heatmaps.overlay(images.get(i), map, size, range[0], range[1]),
-                            wh[0], wh[1]);
-                    BufferedImage mask = Heatmaps.scale(Heatmaps.binaryMask(map, (float) t, size), wh[0], wh[1]);
-                    Path overlayFile = out.resolve(stem + "_overlay.png");
-                    Path maskFile = out.resolve(stem + "_mask.png");
-                    Png.write(overlay, overlayFile);
-                    Png.write(mask, maskFile);
-                    boolean anomalous = r.scores()[i] >= t;
-                    csv.append(Csv.field(p.toString())).append(',').append(r.scores()[i]).append(',').append(t).append(',')
-                            .append(anomalous ? 1 : 0).append(',').append(overlayFile.getFileName()).append(',')
-                            .append(maskFile.getFileName()).append(",\n");
-                    System.out.printf(Locale.ROOT, "%-9s %.5f  %s%n", anomalous ? "ANOMALY" : "ok", r.scores()[i], p);
-                }
-                bar.update("predict", Math.min(files.size(), from + batchSize), files.size(), "");
+                Files.writeString(stage.resolve("predictions.csv"), csv.toString());
             }
-            Files.writeString(out.resolve("predictions.csv"), csv.toString());
+            dir.commit();
         }
         System.err.println("predictions: " + out.toAbsolutePath().resolve("predictions.csv"));
         return failed == 0 ? 0 : 2;

@@ -75,6 +75,7 @@ public final class SafetensorsReader {
             slots.sort(Comparator.comparingLong(Slot::begin).thenComparingInt(Slot::headerIndex));
 
             LinkedHashMap<String, HostTensor> tensors = new LinkedHashMap<>();
+            long budget = WeightFiles.maxBytes();
             long previousEnd = 0;
             String previous = null;
             for (Slot s : slots) {
@@ -86,6 +87,12 @@ public final class SafetensorsReader {
                 if (s.begin() < previousEnd && s.end() > s.begin()) {
                     throw new WeightFormatException(file + ": tensor '" + s.name() + "' overlaps tensor '" + previous
                             + "' in the data section");
+                }
+                budget -= s.end() - s.begin();
+                if (budget < 0) {
+                    throw new WeightFormatException(file + ": tensor '" + s.name() + "' goes past the weight-file"
+                            + " budget of " + WeightFiles.maxBytes() + " bytes (set " + WeightFiles.MAX_BYTES_PROPERTY
+                            + " to raise it)");
                 }
                 byte[] bytes = readFully(ch, dataStart + s.begin(), (int) (s.end() - s.begin()), file).array();
                 tensors.put(s.name(), new HostTensor(s.dtype(), s.shape(), bytes));

@@ -26,6 +26,8 @@ import java.util.zip.ZipFile;
 public final class TorchCheckpointReader {
 
     private static final String DATA_PKL = "data.pkl";
+    /** A state_dict pickle describes tensors, it does not hold them: real ones are kilobytes. */
+    static final long MAX_PICKLE_BYTES = 64L << 20;
 
     /** A storage as referenced by a persistent id: element type, record key, element count. */
     private record StorageRef(DType dtype, String typeName, String key, long numel) {}
@@ -37,8 +39,13 @@ public final class TorchCheckpointReader {
 
     /** All tensors of the checkpoint's state_dict, in the order they were saved. */
     public static LinkedHashMap<String, HostTensor> read(Path file) {
+        return read(file, WeightFiles.maxBytes());
+    }
+
+    /** As {@link #read(Path)}, reading at most {@code budget} bytes of records from the archive. */
+    static LinkedHashMap<String, HostTensor> read(Path file, long budget) {
         try (ZipFile zip = new ZipFile(file.toFile())) {
-            return read(zip, file.toString());
+            return read(zip, file.toString(), new Budget(budget));
         } catch (ZipException e) {
             throw new WeightFormatException(file + ": not a readable zip archive, so not a torch.save checkpoint"
                     + " (truncated or corrupt download?): " + e.getMessage(), e);
@@ -47,10 +54,34 @@ public final class TorchCheckpointReader {
         }
     }
 
-    private static LinkedHashMap<String, HostTensor> read(ZipFile zip, String file) throws IOException {
+    /** Bytes that may still be inflated from one archive. */
+    private static final class Budget {
+        private long left;
+
+        Budget(long bytes) {
+            left = bytes;
+        }
+
+        void take(long bytes, String file, String record) {
+            if (bytes > left) {
+                throw new WeightFormatException(file + ": record '" + record + "' declares " + bytes
+                        + " bytes, more than the " + left + " bytes left of the weight-file budget (set "
+                        + WeightFiles.MAX_BYTES_PROPERTY + " to raise it)");
+            }
+            left -= bytes;
+        }
+    }
+
+    private static LinkedHashMap<String, HostTensor> read(ZipFile zip, String file, Budget budget)
+            throws IOException {
         String prefix = findPrefix(zip, file);
-        checkByteOrder(zip, prefix, file);
-        byte[] pickle = readEntry(zip, zip.getEntry(prefix + DATA_PKL), file);
+        checkByteOrder(zip, prefix, file, budget);
+        ZipEntry pkl = zip.getEntry(prefix + DATA_PKL);
+        if (pkl.getSize() > MAX_PICKLE_BYTES) {
+            throw new WeightFormatException(file + ": record '" + pkl.getName() + "' declares " + pkl.getSize()
+                    + " bytes; a state_dict pickle is never that large (corrupt or crafted file)");
+        }
+        byte[] pickle = readEntry(zip, pkl, file, budget);
         Object top = new PickleMachine(pickle, file + " (" + prefix + DATA_PKL + ")", new TorchResolver()).run();
         Map<?, ?> dict = stateDict(top, file);
 
@@ -71,7 +102,7 @@ public final class TorchCheckpointReader {
             }
             byte[] storage = storages.get(s.key());
             if (storage == null) {
-                storage = loadStorage(zip, prefix, s, file);
+                storage = loadStorage(zip, prefix, s, file, budget);
                 storages.put(s.key(), storage);
             }
             out.put(key, materialise(ref, storage, key, file));
@@ -100,10 +131,10 @@ public final class TorchCheckpointReader {
         return found.get(0);
     }
 
-    private static void checkByteOrder(ZipFile zip, String prefix, String file) throws IOException {
+    private static void checkByteOrder(ZipFile zip, String prefix, String file, Budget budget) throws IOException {
         ZipEntry e = zip.getEntry(prefix + "byteorder");
         if (e != null) {
-            String order = new String(readEntry(zip, e, file), StandardCharsets.US_ASCII).trim();
+            String order = new String(readEntry(zip, e, file, budget), StandardCharsets.US_ASCII).trim();
             if (!order.equals("little")) {
                 throw new WeightFormatException(file + ": checkpoint was saved on a '" + order
                         + "'-endian machine; only little-endian checkpoints are supported");
@@ -132,30 +163,59 @@ public final class TorchCheckpointReader {
         return m;
     }
 
-    private static byte[] loadStorage(ZipFile zip, String prefix, StorageRef s, String file) throws IOException {
+    private static byte[] loadStorage(ZipFile zip, String prefix, StorageRef s, String file, Budget budget)
+            throws IOException {
         String name = prefix + "data/" + s.key();
         ZipEntry entry = zip.getEntry(name);
         if (entry == null) {
             throw new WeightFormatException(file + ": storage record '" + name + "' is missing from the archive");
         }
-        byte[] bytes = readEntry(zip, entry, file);
-        long needed = s.numel() * s.dtype().byteSize();
-        if (s.numel() < 0 || bytes.length < needed) {
+        long needed;
+        try {
+            needed = Math.multiplyExact(s.numel(), (long) s.dtype().byteSize());
+        } catch (ArithmeticException e) {
+            needed = -1;
+        }
+        if (s.numel() < 0 || needed < 0) {
+            throw new WeightFormatException(file + ": storage record '" + name + "' declares an impossible "
+                    + Long.toUnsignedString(s.numel()) + " " + s.dtype() + " elements");
+        }
+        if (entry.getSize() >= 0 && entry.getSize() < needed) {
+            throw new WeightFormatException(file + ": storage record '" + name + "' has " + entry.getSize()
+                    + " bytes but declares " + s.numel() + " " + s.dtype() + " elements (" + needed + " bytes)");
+        }
+        byte[] bytes = readEntry(zip, entry, file, budget);
+        if (bytes.length < needed) {
             throw new WeightFormatException(file + ": storage record '" + name + "' has " + bytes.length
                     + " bytes but declares " + s.numel() + " " + s.dtype() + " elements (" + needed + " bytes)");
         }
         return bytes;
     }
 
-    private static byte[] readEntry(ZipFile zip, ZipEntry entry, String file) throws IOException {
-        if (entry.getSize() > Integer.MAX_VALUE - 8) {
+    /**
+     * Reads one record, never more than its declared size and never past the budget: the
+     * declared size is checked before anything is allocated, and a compressed record that
+     * inflates beyond it (a zip bomb) is refused after one extra byte.
+     */
+    private static byte[] readEntry(ZipFile zip, ZipEntry entry, String file, Budget budget) throws IOException {
+        long declared = entry.getSize();
+        if (declared < 0) {
+            throw new WeightFormatException(file + ": record '" + entry.getName() + "' does not declare its size"
+                    + " (not written by torch.save)");
+        }
+        if (declared > Integer.MAX_VALUE - 8) {
             throw new WeightFormatException(file + ": record '" + entry.getName() + "' is larger than 2 GiB,"
                     + " which a single host tensor cannot hold");
         }
+        budget.take(declared, file, entry.getName());
         try (InputStream in = zip.getInputStream(entry)) {
-            byte[] bytes = in.readAllBytes();
-            if (entry.getSize() >= 0 && bytes.length != entry.getSize()) {
+            byte[] bytes = in.readNBytes((int) declared);
+            if (bytes.length != declared) {
                 throw new WeightFormatException(file + ": record '" + entry.getName() + "' is truncated");
+            }
+            if (in.read() >= 0) {
+                throw new WeightFormatException(file + ": record '" + entry.getName() + "' inflates beyond its"
+                        + " declared " + declared + " bytes (corrupt archive or zip bomb)");
             }
             return bytes;
         } catch (ZipException e) {
@@ -164,42 +224,54 @@ public final class TorchCheckpointReader {
         }
     }
 
-    /** Copies the logical (row-major) elements of a strided view out of its storage. */
+    /**
+     * Copies the logical (row-major) elements of a strided view out of its storage. Every
+     * position is computed in checked long arithmetic and bounds-checked against the bytes
+     * actually read before any int cast.
+     */
     private static HostTensor materialise(TensorRef ref, byte[] storage, String key, String file) {
         long[] size = ref.size();
         long[] stride = ref.stride();
         DType dtype = ref.storage().dtype();
         int es = dtype.byteSize();
+        String where = file + ": tensor '" + key + "'";
         if (size.length != stride.length) {
-            throw new WeightFormatException(file + ": tensor '" + key + "' has size " + HostTensor.formatShape(size)
+            throw new WeightFormatException(where + " has size " + HostTensor.formatShape(size)
                     + " but stride " + HostTensor.formatShape(stride));
         }
         long numel = 1;
         long last = ref.offset();
+        long bytes;
         for (int d = 0; d < size.length; d++) {
             if (size[d] < 0 || stride[d] < 0) {
-                throw new WeightFormatException(file + ": tensor '" + key + "' has a negative size or stride");
+                throw new WeightFormatException(where + " has a negative size or stride");
             }
-            try {
+        }
+        try {
+            for (int d = 0; d < size.length; d++) {
                 numel = Math.multiplyExact(numel, size[d]);
                 last = Math.addExact(last, Math.multiplyExact(Math.max(size[d] - 1, 0), stride[d]));
-            } catch (ArithmeticException e) {
-                throw new WeightFormatException(file + ": tensor '" + key + "' has an impossible size "
-                        + HostTensor.formatShape(size));
             }
+            bytes = Math.multiplyExact(numel, (long) es);
+        } catch (ArithmeticException e) {
+            throw new WeightFormatException(where + " has an impossible size " + HostTensor.formatShape(size)
+                    + " (offset " + ref.offset() + ", stride " + HostTensor.formatShape(stride) + ")");
         }
-        if (numel * es > Integer.MAX_VALUE - 8) {
-            throw new WeightFormatException(file + ": tensor '" + key + "' is larger than 2 GiB");
+        if (bytes > Integer.MAX_VALUE - 8) {
+            throw new WeightFormatException(where + " is larger than 2 GiB");
         }
-        byte[] out = new byte[(int) (numel * es)];
+        byte[] out = new byte[(int) bytes];
         if (numel == 0) {
             return new HostTensor(dtype, size, out);
         }
-        if (ref.offset() < 0 || last >= ref.storage().numel()) {
-            throw new WeightFormatException(file + ": tensor '" + key + "' (offset " + ref.offset() + ", size "
+        long available = Math.min(ref.storage().numel(), storage.length / es);
+        if (ref.offset() < 0 || last >= available) {
+            throw new WeightFormatException(where + " (offset " + ref.offset() + ", size "
                     + HostTensor.formatShape(size) + ", stride " + HostTensor.formatShape(stride)
-                    + ") reaches past its storage of " + ref.storage().numel() + " elements");
+                    + ") reaches past its storage of " + available + " elements");
         }
+        // From here every element position is below available <= storage.length / es, so the
+        // byte positions below fit in an int.
         if (isRowMajor(size, stride)) {
             System.arraycopy(storage, (int) (ref.offset() * es), out, 0, out.length);
             return new HostTensor(dtype, size, out);
