@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -27,15 +28,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = "Score new images: per image a score, a decision, a heatmap overlay and a binary mask; predictions.csv.")
 final class PredictCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true) Path model;
-    @Option(names = "--out", required = true,
-            description = "Folder to write: new, empty, or earlier predictions (with --force).")
-    Path out;
-    @Option(names = "--force", description = "Replace the predictions that an earlier run wrote to --out.")
-    boolean force;
-    @Option(names = "--allow-changed-teacher",
-            description = "Use a teacher weights file whose SHA-256 differs from the one recorded at training.")
-    boolean allowChangedTeacher;
+    @Mixin
+    LoadArgs load = new LoadArgs();
+    @Mixin
+    OutputArgs output = new OutputArgs();
     @Option(names = "--threshold", description = "Decision threshold; default: the one stored in the model.")
     Double threshold;
     @Option(names = "--batch-size", defaultValue = "8") int batchSize;
@@ -52,11 +48,11 @@ final class PredictCommand implements Callable<Integer> {
         }
         List<Path> files = collect(inputs);
         int failed = 0;
-        try (OutputDir dir = OutputDir.open(out, OutputKind.PREDICTIONS, force)) {
+        try (OutputDir dir = OutputDir.open(output.out, OutputKind.PREDICTIONS, output.force)) {
             Main.startEngine();
             Path stage = dir.staging();
             try (NDManager manager = NDManager.newBaseManager()) {
-                ModelStore.Loaded loaded = ModelStore.load(model, manager, TestCommand.loadOptions(allowChangedTeacher));
+                ModelStore.Loaded loaded = ModelStore.load(load.model, manager, load.options());
                 int size = loaded.model().config().imageSize();
                 double t = threshold != null ? threshold : loaded.info().threshold();
                 float[] range = loaded.info().heatmapRange(t);
@@ -109,7 +105,7 @@ final class PredictCommand implements Callable<Integer> {
             }
             dir.commit();
         }
-        System.err.println("predictions: " + out.toAbsolutePath().resolve("predictions.csv"));
+        System.err.println("predictions: " + output.out.toAbsolutePath().resolve("predictions.csv"));
         return failed == 0 ? 0 : 2;
     }
 

@@ -34,22 +34,14 @@ import picocli.CommandLine.Spec;
 @Command(name = "test", mixinStandardHelpOptions = true,
         description = "Score a test split with a trained model: metrics.json, scores.csv and an HTML report.")
 final class TestCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "Model directory written by 'aand train'.")
-    Path model;
+    @Mixin
+    LoadArgs load = new LoadArgs();
 
     @Mixin
     DatasetArgs dataset = new DatasetArgs();
 
-    @Option(names = "--out", required = true,
-            description = "Report directory to write: new, empty, or an earlier report (with --force).")
-    Path out;
-
-    @Option(names = "--force", description = "Replace the report that an earlier run wrote to --out.")
-    boolean force;
-
-    @Option(names = "--allow-changed-teacher",
-            description = "Use a teacher weights file whose SHA-256 differs from the one recorded at training.")
-    boolean allowChangedTeacher;
+    @Mixin
+    OutputArgs output = new OutputArgs();
 
     @Option(names = "--save-maps", description = "Also save every raw anomaly map as float32 .npy under maps/.")
     boolean saveMaps;
@@ -65,17 +57,12 @@ final class TestCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         OptionChecks.batchSize(spec, batchSize);
-        Evaluation e = run(model, () -> {
+        Evaluation e = run(load.model, () -> {
             Main.startEngine();
             return dataset.open(0, 0);
-        }, out, new Settings(force, saveMaps, batchSize, loadOptions(allowChangedTeacher)));
-        print(e, out);
+        }, output.out, new Settings(output.force, saveMaps, batchSize, load.options()));
+        print(e, output.out);
         return 0;
-    }
-
-    /** Model loading as the CLI does it: warnings of an accepted irregularity go to stderr. */
-    static ModelStore.LoadOptions loadOptions(boolean allowChangedTeacher) {
-        return new ModelStore.LoadOptions(allowChangedTeacher, w -> System.err.println("warning: " + w));
     }
 
     /**

@@ -26,12 +26,8 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     DatasetArgs dataset = new DatasetArgs();
 
-    @Option(names = "--out", required = true,
-            description = "Model directory to write: new, empty, or an earlier model (with --force).")
-    Path out;
-
-    @Option(names = "--force", description = "Replace the model that an earlier run wrote to --out.")
-    boolean force;
+    @Mixin
+    OutputArgs output = new OutputArgs();
 
     @Mixin
     HyperParameters hp = new HyperParameters();
@@ -46,7 +42,7 @@ final class TrainCommand implements Callable<Integer> {
         return train(config, () -> {
             Main.startEngine();
             return dataset.open(config.validationFraction(), config.seed());
-        }, out, force);
+        }, output.out, output.force);
     }
 
     /**

@@ -70,6 +70,13 @@ class EndToEndTest {
             ModelStore.Loaded loaded = ModelStore.load(model, manager);
             ModelStore.ModelInfo info = loaded.info();
             assertTrue(info.thresholdSource().startsWith("validation"), info.thresholdSource());
+            // Training records where the model came from (issue 7's provenance).
+            assertEquals(data.train().size() + data.validation().size(), info.provenance().trainingFiles());
+            assertTrue(dev.aand.io.Sha256.isDigest(info.provenance().trainingFilesSha256()));
+            assertEquals(dev.aand.model.Provenance.fingerprint(java.util.stream.Stream.concat(data.train().stream(),
+                    data.validation().stream()).map(dev.aand.data.Sample::image).toList()),
+                    info.provenance().trainingFilesSha256());
+            assertEquals(dev.aand.train.Version.get(), info.version());
             assertTrue(info.normalMapLevel() > 0 && info.normalMapLevel() < info.threshold(),
                     "normal map level " + info.normalMapLevel() + " vs threshold " + info.threshold());
             float[] range = info.heatmapRange(info.threshold());

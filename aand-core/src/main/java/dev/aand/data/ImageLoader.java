@@ -1,5 +1,6 @@
 package dev.aand.data;
 
+import dev.aand.config.Limits;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
@@ -26,30 +27,7 @@ import javax.imageio.stream.ImageInputStream;
  * so a small file that declares a huge picture is refused instead of exhausting memory.
  */
 public final class ImageLoader {
-    /** System property that overrides {@link #DEFAULT_MAX_PIXELS}. */
-    public static final String MAX_PIXELS_PROPERTY = "aand.image.maxPixels";
-    /** Largest image decoded by default: 100 megapixels (about 1.6 GB while decoding). */
-    public static final long DEFAULT_MAX_PIXELS = 100_000_000L;
-
     private ImageLoader() {}
-
-    /** The pixel budget: {@value #MAX_PIXELS_PROPERTY} when set, else {@link #DEFAULT_MAX_PIXELS}. */
-    public static long maxPixels() {
-        String v = System.getProperty(MAX_PIXELS_PROPERTY);
-        if (v == null) {
-            return DEFAULT_MAX_PIXELS;
-        }
-        try {
-            long n = Long.parseLong(v.trim());
-            if (n > 0) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("system property " + MAX_PIXELS_PROPERTY
-                + " must be a positive number of pixels, got '" + v + "'");
-    }
 
     /** A decoded image: {@code rgb} is planar {@code [3, height, width]}, values 0..255. */
     public record Decoded(int width, int height, float[] rgb) {}
@@ -204,14 +182,14 @@ public final class ImageLoader {
     private static void checkPixelBudget(ImageReader reader, String name) throws IOException {
         long w = reader.getWidth(0);
         long h = reader.getHeight(0);
-        long budget = maxPixels();
+        long budget = Limits.maxImagePixels();
         if (w <= 0 || h <= 0) {
             throw new DataException("empty image " + name + " (" + w + "x" + h + ")");
         }
         if (w * h > budget) {
             throw new DataException(name + " declares " + w + "x" + h + " = " + String.format(java.util.Locale.ROOT,
                     "%.1f", w * h / 1e6) + " megapixels, more than the limit of " + String.format(java.util.Locale.ROOT,
-                    "%.1f", budget / 1e6) + " (system property " + MAX_PIXELS_PROPERTY + " raises it)");
+                    "%.1f", budget / 1e6) + " (system property " + Limits.MAX_IMAGE_PIXELS + " raises it)");
         }
     }
 

@@ -171,13 +171,13 @@ class ImageLoaderTest {
         // The same file within a raised budget is a valid image: the refusal is the budget's.
         Path small = HostileFiles.png(dir.resolve("small.png"), 40, 30);
         assertEquals(40, ImageLoader.read(small).width());
-        System.setProperty(ImageLoader.MAX_PIXELS_PROPERTY, "1000");
+        System.setProperty(dev.aand.config.Limits.MAX_IMAGE_PIXELS, "1000");
         try {
             DataException b = assertThrows(DataException.class, () -> ImageLoader.read(small));
             assertTrue(b.getMessage().contains("40x30"), b.getMessage());
             assertThrows(DataException.class, () -> ImageLoader.load(small, 32));
         } finally {
-            System.clearProperty(ImageLoader.MAX_PIXELS_PROPERTY);
+            System.clearProperty(dev.aand.config.Limits.MAX_IMAGE_PIXELS);
         }
     }
 

@@ -90,13 +90,19 @@ class OutputDirTest {
         assertTrue(Files.isRegularFile(target.resolve("predictions.csv")));
     }
 
-    @Test
-    void replacingAnEarlierOutputNeedsForceAndKeepsNothingOld() throws IOException {
+    /** An earlier report at {@code dir/report} holding one file. */
+    private Path earlierReport(String file, String text) throws IOException {
         Path target = dir.resolve("report");
         try (OutputDir out = OutputDir.open(target, OutputKind.REPORT, false)) {
-            write(out, "old.txt", "1");
+            write(out, file, text);
             out.commit();
         }
+        return target;
+    }
+
+    @Test
+    void replacingAnEarlierOutputNeedsForceAndKeepsNothingOld() throws IOException {
+        Path target = earlierReport("old.txt", "1");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> OutputDir.open(target, OutputKind.REPORT, false));
         assertTrue(e.getMessage().contains("earlier run") && e.getMessage().contains("--force"), e.getMessage());
@@ -135,11 +141,7 @@ class OutputDirTest {
 
     @Test
     void anAbortedWriteLeavesTheEarlierOutputIntact() throws IOException {
-        Path target = dir.resolve("report");
-        try (OutputDir out = OutputDir.open(target, OutputKind.REPORT, false)) {
-            write(out, "metrics.json", "old");
-            out.commit();
-        }
+        Path target = earlierReport("metrics.json", "old");
         try (OutputDir out = OutputDir.open(target, OutputKind.REPORT, true)) {
             write(out, "metrics.json", "new, half written");
             // a crash or full disk here: no commit

@@ -2,6 +2,7 @@ package dev.aand.backbone.weights;
 
 import dev.aand.backbone.weights.PickleMachine.Global;
 import dev.aand.backbone.weights.PickleMachine.PyObject;
+import dev.aand.config.Limits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +40,7 @@ public final class TorchCheckpointReader {
 
     /** All tensors of the checkpoint's state_dict, in the order they were saved. */
     public static LinkedHashMap<String, HostTensor> read(Path file) {
-        return read(file, WeightFiles.maxBytes());
+        return read(file, Limits.maxWeightBytes());
     }
 
     /** As {@link #read(Path)}, reading at most {@code budget} bytes of records from the archive. */
@@ -66,7 +67,7 @@ public final class TorchCheckpointReader {
             if (bytes > left) {
                 throw new WeightFormatException(file + ": record '" + record + "' declares " + bytes
                         + " bytes, more than the " + left + " bytes left of the weight-file budget (set "
-                        + WeightFiles.MAX_BYTES_PROPERTY + " to raise it)");
+                        + Limits.MAX_WEIGHT_BYTES + " to raise it)");
             }
             left -= bytes;
         }

@@ -29,14 +29,6 @@ public final class WeightFiles {
 
     private static final int PROBE = 64;
 
-    /** System property that overrides {@link #DEFAULT_MAX_BYTES}. */
-    public static final String MAX_BYTES_PROPERTY = "aand.weights.maxBytes";
-    /**
-     * Most bytes of tensor data read from one weight file. The largest supported teacher
-     * (wide_resnet50_2) needs 0.27 GB; the budget stops a crafted file from exhausting memory.
-     */
-    public static final long DEFAULT_MAX_BYTES = 2L << 30;
-
     private WeightFiles() {}
 
     /** All tensors of a torch zip checkpoint or safetensors file, in the file's order. */
@@ -45,24 +37,6 @@ public final class WeightFiles {
             case TORCH_ZIP -> TorchCheckpointReader.read(file);
             case SAFETENSORS -> SafetensorsReader.read(file);
         };
-    }
-
-    /** The budget in bytes of tensor data per file: {@value #MAX_BYTES_PROPERTY} or the default. */
-    public static long maxBytes() {
-        String v = System.getProperty(MAX_BYTES_PROPERTY);
-        if (v == null) {
-            return DEFAULT_MAX_BYTES;
-        }
-        try {
-            long n = Long.parseLong(v.trim());
-            if (n > 0) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("system property " + MAX_BYTES_PROPERTY + " must be a positive number of"
-                + " bytes, got '" + v + "'");
     }
 
     /** Identifies the format from the first bytes, or explains why the file is not a weight file. */

@@ -146,13 +146,13 @@ class SafetensorsTest {
     void tensorsBeyondTheFileBudgetAreRefused() throws IOException {
         Path file = tmp.resolve("big.safetensors");
         SafetensorsWriter.write(file, Map.of("w", HostTensor.ofFloats(new long[] {64}, new float[64])));
-        System.setProperty(WeightFiles.MAX_BYTES_PROPERTY, "100");
+        System.setProperty(dev.aand.config.Limits.MAX_WEIGHT_BYTES, "100");
         try {
             WeightFormatException e = assertThrows(WeightFormatException.class, () -> SafetensorsReader.read(file));
             assertTrue(e.getMessage().contains("big.safetensors") && e.getMessage().contains("'w'")
                     && e.getMessage().contains("budget"), e.getMessage());
         } finally {
-            System.clearProperty(WeightFiles.MAX_BYTES_PROPERTY);
+            System.clearProperty(dev.aand.config.Limits.MAX_WEIGHT_BYTES);
         }
         assertEquals(64, SafetensorsReader.read(file).get("w").numel());
     }
