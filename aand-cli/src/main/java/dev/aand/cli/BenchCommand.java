@@ -20,7 +20,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Inference latency and throughput of the whole pipeline (teacher, RAA, bottleneck, decoder, map), "
@@ -35,8 +37,15 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--teacher-only", description = "Time only normalisation and the teacher's three feature maps.")
     boolean teacherOnly;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
+        model.check(spec);
+        OptionChecks.batchSize(spec, batchSize);
+        OptionChecks.range(spec, "--warmup", warmup, 0, 100_000);
+        OptionChecks.range(spec, "--iterations", iterations, 1, 100_000);
         Main.startEngine();
         Map<String, Object> o = new LinkedHashMap<>();
         model.putInto(o);

@@ -13,7 +13,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Train AAND on the shipped cookie sample with the embedded MobileNet v1 teacher, test it and write the report.")
@@ -30,8 +32,15 @@ final class DemoCommand implements Callable<Integer> {
     double validation;
     @Option(names = "--seed", defaultValue = "0") long seed;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws IOException {
+        OptionChecks.imageSize(spec, imageSize, false);
+        OptionChecks.range(spec, "--stage1-epochs", stage1Epochs, 0, TrainCommand.MAX_EPOCHS);
+        OptionChecks.range(spec, "--stage2-epochs", stage2Epochs, 1, TrainCommand.MAX_EPOCHS);
+        OptionChecks.fraction(spec, "--validation", validation);
         long t0 = System.nanoTime();
         Path data = CookieSample.extract(out.resolve("data"));
         System.err.println("demo data (CC BY-SA 4.0, see " + data.resolve("cookie/ATTRIBUTION.txt") + "): " + data);
@@ -45,9 +54,12 @@ final class DemoCommand implements Callable<Integer> {
         o.put("validationFraction", validation);
         AandConfig config = AandConfig.defaults().with(o);
         Path model = out.resolve("model");
-        TrainCommand.train(config, dataset, model);
+        // The demo's folders are its own: a rerun replaces its earlier model and report (and
+        // only those, OutputDir refuses anything else).
+        TrainCommand.train(config, () -> dataset, model, true);
         Path report = out.resolve("report");
-        Evaluation e = TestCommand.run(model, dataset, report, false, 8);
+        Evaluation e = TestCommand.run(model, () -> dataset, report,
+                new TestCommand.Settings(true, false, 8, LoadArgs.options(false)));
         System.out.printf(Locale.ROOT, "demo finished in %.1f s%n", (System.nanoTime() - t0) / 1e9);
         TestCommand.print(e, report);
         return 0;

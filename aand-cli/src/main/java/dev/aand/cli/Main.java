@@ -19,18 +19,52 @@ public final class Main {
 
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionStrategy(Main::execute);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             // Users get one clear line; a stack trace only on request.
             cmd.getErr().println("error: " + message(ex));
-            if (System.getenv("AAND_DEBUG") != null) {
-                ex.printStackTrace(cmd.getErr());
-            }
+            debug(ex, cmd);
             return 1;
+        });
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine cmd = ex.getCommandLine();
+            cmd.getErr().println("error: " + ex.getMessage() + " (see '" + cmd.getCommandSpec().qualifiedName()
+                    + " --help')");
+            debug(ex, cmd);
+            return cmd.getCommandSpec().exitCodeOnInvalidInput();
         });
         return cl;
     }
 
-    private static String message(Throwable ex) {
+    /**
+     * Runs the chosen command; errors that picocli lets through (out of memory, a stack overflow)
+     * also end as one line instead of a JVM stack trace.
+     */
+    private static int execute(CommandLine.ParseResult parsed) {
+        try {
+            return new CommandLine.RunLast().execute(parsed);
+        } catch (OutOfMemoryError e) {
+            return fail(parsed, e, "out of memory (" + e.getMessage() + "): use a smaller --image-size or --batch-size,"
+                    + " or give Java more memory (AAND_JAVA_OPTS=-Xmx8g)");
+        } catch (StackOverflowError e) {
+            return fail(parsed, e, "stack overflow: the input is nested too deeply");
+        }
+    }
+
+    private static int fail(CommandLine.ParseResult parsed, Throwable e, String line) {
+        CommandLine cmd = parsed.asCommandLineList().get(parsed.asCommandLineList().size() - 1);
+        cmd.getErr().println("error: " + line);
+        debug(e, cmd);
+        return 1;
+    }
+
+    private static void debug(Throwable e, CommandLine cmd) {
+        if (System.getenv("AAND_DEBUG") != null) {
+            e.printStackTrace(cmd.getErr());
+        }
+    }
+
+    static String message(Throwable ex) {
         Throwable t = ex;
         while (t.getMessage() == null && t.getCause() != null) {
             t = t.getCause();

@@ -3,6 +3,7 @@ package dev.aand.cli;
 import dev.aand.model.Method;
 import java.nio.file.Path;
 import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /** Options that choose the network: teacher, its weights, the method and the input size. */
@@ -18,7 +19,17 @@ final class ModelArgs {
             description = "aand, rd, rd+hkd, raa, gate-score, ungated, learnable, sigmoid (default: ${DEFAULT-VALUE}).")
     String method;
 
-    @Option(names = "--image-size", defaultValue = "256") int imageSize;
+    @Option(names = "--image-size", defaultValue = "256",
+            description = "Input size in pixels, a multiple of 32 up to 1024 (default: ${DEFAULT-VALUE}).")
+    int imageSize;
+
+    @Option(names = "--allow-large", description = "Allow --image-size above 1024 (up to 8192; needs a lot of memory).")
+    boolean allowLarge;
+
+    /** Refuses out-of-range values with one line naming the option. */
+    void check(CommandSpec spec) {
+        OptionChecks.imageSize(spec, imageSize, allowLarge);
+    }
 
     /** These choices as configuration overrides. */
     void putInto(Map<String, Object> o) {

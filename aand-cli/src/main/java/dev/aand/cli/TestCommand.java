@@ -2,10 +2,12 @@ package dev.aand.cli;
 
 import ai.djl.ndarray.NDManager;
 import dev.aand.data.AnomalyDataset;
-import dev.aand.data.ImageFiles;
 import dev.aand.data.Npy;
 import dev.aand.data.Sample;
 import dev.aand.infer.Inferencer;
+import dev.aand.io.OutputDir;
+import dev.aand.io.OutputKind;
+import dev.aand.io.UniqueNames;
 import dev.aand.metrics.Evaluation;
 import dev.aand.metrics.Evaluator;
 import dev.aand.model.ModelStore;
@@ -22,61 +24,80 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "test", mixinStandardHelpOptions = true,
         description = "Score a test split with a trained model: metrics.json, scores.csv and an HTML report.")
 final class TestCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "Model directory written by 'aand train'.")
-    Path model;
+    @Mixin
+    LoadArgs load = new LoadArgs();
 
     @Mixin
     DatasetArgs dataset = new DatasetArgs();
 
-    @Option(names = "--out", required = true, description = "Report directory to write.")
-    Path out;
+    @Mixin
+    OutputArgs output = new OutputArgs();
 
     @Option(names = "--save-maps", description = "Also save every raw anomaly map as float32 .npy under maps/.")
     boolean saveMaps;
 
     @Option(names = "--batch-size", defaultValue = "8") int batchSize;
 
+    @Spec
+    CommandSpec spec;
+
+    /** How a test run writes its report. */
+    record Settings(boolean force, boolean saveMaps, int batchSize, ModelStore.LoadOptions load) {}
+
     @Override
     public Integer call() throws IOException {
-        Main.startEngine();
-        AnomalyDataset data = dataset.open(0, 0);
-        Evaluation e = run(model, data, out, saveMaps, batchSize);
-        print(e, out);
+        OptionChecks.batchSize(spec, batchSize);
+        Evaluation e = run(load.model, () -> {
+            Main.startEngine();
+            return dataset.open(0, 0);
+        }, output.out, new Settings(output.force, saveMaps, batchSize, load.options()));
+        print(e, output.out);
         return 0;
     }
 
-    /** Evaluates {@code modelDir} on the test split and writes the report directory. */
-    static Evaluation run(Path modelDir, AnomalyDataset data, Path out, boolean saveMaps, int batchSize)
+    /**
+     * Evaluates {@code modelDir} on the test split and writes the report directory. The report is
+     * staged and swapped in whole ({@link OutputDir}): a failure leaves the earlier report intact.
+     */
+    static Evaluation run(Path modelDir, Supplier<AnomalyDataset> dataset, Path out, Settings settings)
             throws IOException {
-        Files.createDirectories(out);
-        try (NDManager manager = NDManager.newBaseManager()) {
-            ModelStore.Loaded loaded = ModelStore.load(modelDir, manager);
+        try (OutputDir dir = OutputDir.open(out, OutputKind.REPORT, settings.force());
+                NDManager manager = NDManager.newBaseManager()) {
+            AnomalyDataset data = dataset.get();
+            Path stage = dir.staging();
+            ModelStore.Loaded loaded = ModelStore.load(modelDir, manager, settings.load());
             int size = loaded.model().config().imageSize();
             double threshold = loaded.info().threshold();
+            int batchSize = settings.batchSize();
             Inferencer inferencer = new Inferencer(loaded.model(), manager, batchSize);
             List<ReportData.ImageEntry> entries = new ArrayList<>();
             ProgressBar bar = new ProgressBar(System.err);
+            UniqueNames mapNames = new UniqueNames();
             Evaluator.ImageSink sink = (s, rgb, map, mask, score) -> {
                 entries.add(new ReportData.ImageEntry(display(s), s.defectType(), s.anomalous(), score,
                         threshold, rgb, map, mask, size));
-                if (saveMaps) {
-                    saveMap(out, s, map, size);
+                if (settings.saveMaps()) {
+                    saveMap(stage, mapNames, s, map, size);
                 }
             };
             Evaluation e = new Evaluator(inferencer::score, size, Math.max(batchSize, 8),
                     loaded.model().config().preprocessing())
                     .evaluate(data, sink, (done, total) -> bar.update("test", done, total, done + "/" + total + " images"));
-            Files.writeString(out.resolve("metrics.json"), e.toJson());
-            Files.writeString(out.resolve("scores.csv"), e.scoresCsv());
+            Files.writeString(stage.resolve("metrics.json"), e.toJson());
+            Files.writeString(stage.resolve("scores.csv"), e.scoresCsv());
             ReportData report = TestReport.of(data.name(), data.category(), summary(modelDir, loaded), e, entries);
-            HtmlReport.write(report, out);
+            HtmlReport.write(report, stage);
+            dir.commit();
             if (!e.withoutMask().isEmpty()) {
                 System.err.println("note: " + e.withoutMask().size()
                         + " anomalous images have no ground-truth mask; pixel metrics skip them");
@@ -113,12 +134,18 @@ final class TestCommand implements Callable<Integer> {
         return grand == null ? p.toString() : grand.relativize(p).toString();
     }
 
-    private static void saveMap(Path out, Sample s, float[] map, int size) {
-        String stem = ImageFiles.stem(s.image());
-        Path dir = out.resolve("maps").resolve(s.defectType());
+    /**
+     * Saves a raw map as {@code maps/<defect>/<image file name>.npy}: the image's extension stays
+     * in the name, so {@code 000.jpg} and {@code 000.png} never share a map file, and any
+     * remaining clash gets a numbered name.
+     */
+    private static void saveMap(Path out, UniqueNames names, Sample s, float[] map, int size) {
+        String defect = s.defectType().replaceAll("[/\\\\]", "_").replaceAll("^\\.+", "_");
+        String name = names.claim("maps/" + defect + "/" + s.image().getFileName() + ".npy");
+        Path file = out.resolve(name);
         try {
-            Files.createDirectories(dir);
-            Npy.writeFloat32(dir.resolve(stem + ".npy"), new long[] {size, size}, map);
+            Files.createDirectories(file.getParent());
+            Npy.writeFloat32(file, new long[] {size, size}, map);
         } catch (IOException ex) {
             throw new UncheckedIOException("cannot write map for " + s.image() + ": " + ex.getMessage(), ex);
         }

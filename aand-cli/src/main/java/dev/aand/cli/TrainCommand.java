@@ -2,6 +2,9 @@ package dev.aand.cli;
 
 import dev.aand.config.AandConfig;
 import dev.aand.data.AnomalyDataset;
+import dev.aand.io.OutputDir;
+import dev.aand.io.OutputKind;
+import dev.aand.model.Method;
 import dev.aand.train.EpochLog;
 import dev.aand.train.TrainingRun;
 import java.nio.file.Path;
@@ -9,9 +12,13 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train an AAND model on the normal training images of one category.")
@@ -19,29 +26,49 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     DatasetArgs dataset = new DatasetArgs();
 
-    @Option(names = "--out", required = true, description = "Model directory to write.")
-    Path out;
+    @Mixin
+    OutputArgs output = new OutputArgs();
 
     @Mixin
     HyperParameters hp = new HyperParameters();
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
+        hp.check(spec);
         AandConfig config = hp.toConfig();
-        Main.startEngine();
-        AnomalyDataset data = dataset.open(config.validationFraction(), config.seed());
-        return train(config, data, out);
+        return train(config, () -> {
+            Main.startEngine();
+            return dataset.open(config.validationFraction(), config.seed());
+        }, output.out, output.force);
     }
 
-    static int train(AandConfig config, AnomalyDataset data, Path out) {
+    /**
+     * Trains into {@code out}, appending the story to {@code OUT.log}. The output folder is claimed
+     * (checked and locked) before anything else, so a refused --out costs nothing and creates
+     * nothing, and no second run can write the same model meanwhile.
+     */
+    static int train(AandConfig config, Supplier<AnomalyDataset> dataset, Path out, boolean force) {
         long t0 = System.nanoTime();
-        try (TrainingProgress progress = new TrainingProgress(System.err, out.resolveSibling(out.getFileName() + ".log"))) {
-            progress.onMessage(String.format("training %s/%s: %d normal images (%d held back for the threshold)",
-                    data.name(), data.category(), data.train().size(), data.validation().size()));
-            TrainingRun.Outcome o = TrainingRun.run(config, data, out, progress);
-            summarise("stage1", o.stage1(), progress);
-            summarise("stage2", o.stage2(), progress);
-            progress.onMessage(String.format(Locale.ROOT, "done in %.1f s", (System.nanoTime() - t0) / 1e9));
+        try (OutputDir claim = OutputDir.open(out, OutputKind.MODEL, force);
+                TrainingProgress progress = new TrainingProgress(System.err,
+                        claim.target().resolveSibling(claim.target().getFileName() + ".log"))) {
+            progress.runHeader("train", out, config.toJson());
+            try {
+                AnomalyDataset data = dataset.get();
+                progress.onMessage(String.format("training %s/%s: %d normal images (%d held back for the threshold)",
+                        data.name(), data.category(), data.train().size(), data.validation().size()));
+                TrainingRun.Outcome o = TrainingRun.run(config, data, out, progress);
+                summarise("stage1", o.stage1(), progress);
+                summarise("stage2", o.stage2(), progress);
+                progress.onMessage(String.format(Locale.ROOT, "done in %.1f s", (System.nanoTime() - t0) / 1e9));
+                progress.runFinished("model written to " + claim.target());
+            } catch (RuntimeException | Error e) {
+                progress.runFailed(e);
+                throw e;
+            }
         }
         return 0;
     }
@@ -56,6 +83,8 @@ final class TrainCommand implements Callable<Integer> {
                 ProgressBar.terms(logs.get(logs.size() - 1).losses())));
     }
 
+    static final int MAX_EPOCHS = 100_000;
+
     /** Every tunable hyper-parameter that the command line exposes; the rest keep the defaults. */
     static final class HyperParameters {
         @Mixin
@@ -63,7 +92,9 @@ final class TrainCommand implements Callable<Integer> {
 
         @Option(names = "--batch-size", defaultValue = "16") int batchSize;
         @Option(names = "--stage1-epochs", defaultValue = "100") int stage1Epochs;
-        @Option(names = "--stage2-epochs", defaultValue = "120") int stage2Epochs;
+        @Option(names = "--stage2-epochs", defaultValue = "120",
+                description = "Stage-2 epochs, at least 1 for methods with a student (default: ${DEFAULT-VALUE}).")
+        int stage2Epochs;
         @Option(names = "--lr", defaultValue = "0.005") double lr;
 
         @Option(names = "--textures", description = "Folder of texture images for synthetic anomalies (default: shipped CC0 set).")
@@ -81,6 +112,25 @@ final class TrainCommand implements Callable<Integer> {
 
         @Option(names = "--threads", defaultValue = "2", description = "Threads synthesising anomalies beside the engine.")
         int threads;
+
+        /** Refuses out-of-range values with one line naming the option and its range. */
+        void check(CommandSpec spec) {
+            model.check(spec);
+            OptionChecks.batchSize(spec, batchSize);
+            OptionChecks.range(spec, "--stage1-epochs", stage1Epochs, 0, MAX_EPOCHS);
+            boolean student = Method.parse(model.method).usesStudent();
+            // An untrained model would still get a threshold and report success.
+            OptionChecks.range(spec, "--stage2-epochs", stage2Epochs, student ? 1 : 0, MAX_EPOCHS);
+            if (!student) {
+                OptionChecks.range(spec, "--stage1-epochs", stage1Epochs, 1, MAX_EPOCHS);
+            }
+            OptionChecks.finite(spec, "--lr", lr);
+            if (!(lr > 0 && lr <= 1)) {
+                throw new ParameterException(spec.commandLine(), "--lr must be above 0 and at most 1 (got " + lr + ")");
+            }
+            OptionChecks.fraction(spec, "--validation", validation);
+            OptionChecks.range(spec, "--threads", threads, 1, 256);
+        }
 
         AandConfig toConfig() {
             Map<String, Object> o = new LinkedHashMap<>();

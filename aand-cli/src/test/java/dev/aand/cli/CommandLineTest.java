@@ -6,8 +6,12 @@ import dev.aand.config.AandConfig;
 import dev.aand.model.Method;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /** Options reach the configuration record; help lists every command. */
 class CommandLineTest {
@@ -42,5 +46,54 @@ class CommandLineTest {
         cl2.setErr(new PrintWriter(err));
         assertEquals(1, cl2.execute("bench", "--method", "patchcore"));
         assertTrue(err.toString().contains("unknown method 'patchcore'"), err.toString());
+    }
+
+    /** Out-of-range numbers: exit code 2 and one line naming the option and its range. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "predict --model m --out o x.png --batch-size 0 | --batch-size must be between 1 and 1024 (got 0)",
+        "predict --model m --out o x.png --batch-size -2 | --batch-size must be between 1 and 1024 (got -2)",
+        "predict --model m --out o x.png --threshold NaN | --threshold must be a finite number (got NaN)",
+        "test --model m --out o --batch-size 0 | --batch-size must be between 1 and 1024 (got 0)",
+        "bench --iterations 0 | --iterations must be between 1 and 100000 (got 0)",
+        "bench --iterations -1 | --iterations must be between 1 and 100000 (got -1)",
+        "bench --batch-size 0 | --batch-size must be between 1 and 1024 (got 0)",
+        "train --out m --stage1-epochs 0 --stage2-epochs 0 | --stage2-epochs must be between 1 and 100000 (got 0)",
+        "train --out m --method gate-score --stage1-epochs 0 | --stage1-epochs must be between 1 and 100000 (got 0)",
+        "train --out m --image-size 8192 | --image-size must be a multiple of 32 between 32 and 1024 (got 8192); sizes above 1024 need --allow-large",
+        "train --out m --image-size 100000 --allow-large | --image-size must be a multiple of 32 between 32 and 8192 (got 100000)",
+        "train --out m --image-size 100 | --image-size must be a multiple of 32 between 32 and 1024 (got 100)",
+        "train --out m --lr Infinity | --lr must be a finite number (got Infinity)",
+        "train --out m --validation 1 | --validation must be at least 0 and below 1 (got 1.0)",
+        "demo --stage2-epochs 0 | --stage2-epochs must be between 1 and 100000 (got 0)",
+    })
+    void outOfRangeOptionsGetOneLineNamingTheRange(String args, String message) {
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setErr(new PrintWriter(err, true));
+        assertEquals(2, cl.execute(args.trim().split(" ")));
+        String[] lines = err.toString().strip().split("\\R");
+        assertEquals(1, lines.length, err.toString());
+        assertTrue(lines[0].startsWith("error: " + message.trim()), lines[0]);
+    }
+
+    @Command(name = "oom")
+    static final class OutOfMemory implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            throw new OutOfMemoryError("Java heap space");
+        }
+    }
+
+    @Test
+    void outOfMemoryEndsAsOneLineNotAStackTrace() {
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.addSubcommand("oom", new OutOfMemory());
+        cl.setErr(new PrintWriter(err, true));
+        assertEquals(1, cl.execute("oom"));
+        String[] lines = err.toString().strip().split("\\R");
+        assertEquals(1, lines.length, err.toString());
+        assertTrue(lines[0].startsWith("error: out of memory (Java heap space)"), lines[0]);
     }
 }

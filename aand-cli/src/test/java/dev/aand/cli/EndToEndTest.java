@@ -46,7 +46,7 @@ class EndToEndTest {
     @Test
     void testWritesMetricsAndReloadReproducesScores() throws Exception {
         Path out = dir.resolve("report");
-        TestCommand.run(model, data, out, true, 4);
+        TestCommand.run(model, () -> data, out, new TestCommand.Settings(false, true, 4, ModelStore.LoadOptions.STRICT));
         JsonObject m = JsonParser.parseString(Files.readString(out.resolve("metrics.json"))).getAsJsonObject();
         assertEquals(Set.of("image_auroc", "pixel_auroc", "pixel_aupro", "image_f1_max", "image_threshold",
                 "n_images", "n_anomalous", "by_defect"), m.keySet());
@@ -60,7 +60,7 @@ class EndToEndTest {
         assertEquals(m.get("pixel_aupro").getAsDouble(), cracked.get("pixel_aupro").getAsDouble(), 1e-12,
                 "one defect type: its metrics are the overall ones");
         assertTrue(Files.size(out.resolve("index.html")) > 1000);
-        Npy.Array map = Npy.read(out.resolve("maps/cracked/000.npy"));
+        Npy.Array map = Npy.read(out.resolve("maps/cracked/000.jpg.npy"));
         assertArrayEquals(new long[] {32, 32}, map.shape());
 
         List<String> rows = Files.readAllLines(out.resolve("scores.csv"));
@@ -70,6 +70,13 @@ class EndToEndTest {
             ModelStore.Loaded loaded = ModelStore.load(model, manager);
             ModelStore.ModelInfo info = loaded.info();
             assertTrue(info.thresholdSource().startsWith("validation"), info.thresholdSource());
+            // Training records where the model came from (issue 7's provenance).
+            assertEquals(data.train().size() + data.validation().size(), info.provenance().trainingFiles());
+            assertTrue(dev.aand.io.Sha256.isDigest(info.provenance().trainingFilesSha256()));
+            assertEquals(dev.aand.model.Provenance.fingerprint(java.util.stream.Stream.concat(data.train().stream(),
+                    data.validation().stream()).map(dev.aand.data.Sample::image).toList()),
+                    info.provenance().trainingFilesSha256());
+            assertEquals(dev.aand.train.Version.get(), info.version());
             assertTrue(info.normalMapLevel() > 0 && info.normalMapLevel() < info.threshold(),
                     "normal map level " + info.normalMapLevel() + " vs threshold " + info.threshold());
             float[] range = info.heatmapRange(info.threshold());

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import dev.aand.data.AnomalyDataset;
 import dev.aand.data.DatasetOptions;
 import dev.aand.data.Datasets;
-import dev.aand.data.ImageFiles;
 import dev.aand.data.Npy;
 import dev.aand.data.Preprocessing;
 import dev.aand.data.Sample;
@@ -75,11 +74,11 @@ class ImportOfficialCommandTest {
         AnomalyDataset data = Datasets.open("mvtec", DatasetOptions.of(TinyCookie.create(dir.resolve("data"), 1, 1, 2),
                 "cookie"));
         Path report = dir.resolve("report");
-        TestCommand.run(model, data, report, true, 1);
+        TestCommand.run(model, () -> data, report, new TestCommand.Settings(false, true, 1, ModelStore.LoadOptions.STRICT));
         assertTrue(Files.exists(report.resolve("metrics.json")));
         Sample cracked = data.test().stream().filter(Sample::anomalous).findFirst().orElseThrow();
         float[] saved = Npy.read(report.resolve("maps/" + cracked.defectType() + "/"
-                + ImageFiles.stem(cracked.image()) + ".npy")).data();
+                + cracked.image().getFileName() + ".npy")).data();
         try (NDManager manager = Engines.manager()) {
             ModelStore.Loaded loaded = ModelStore.load(model, manager);
             Inferencer inferencer = new Inferencer(loaded.model(), manager, 1);
@@ -95,7 +94,8 @@ class ImportOfficialCommandTest {
     @Test
     void badInputGetsOneClearLine() {
         Path model = dir.resolve("bad");
-        assertEquals("error: threshold must be a finite number, got NaN", error(1, "import-official", "--stage1",
+        assertEquals("error: --threshold must be a finite number (got NaN) (see 'aand import-official --help')",
+                error(2, "import-official", "--stage1",
                 stage1.toString(), "--stage2", stage2.toString(), "--out", model.toString(), "--threshold", "NaN"));
         Path none = dir.resolve("none.pth");
         assertEquals("error: checkpoint not found: " + none, error(1, "import-official", "--stage1", none.toString(),

@@ -2,9 +2,13 @@ package dev.aand.api;
 
 import ai.djl.modality.cv.Image;
 import ai.djl.repository.zoo.Criteria;
+import dev.aand.model.ModelStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The library's entry point for inference, in DJL's own terms:
@@ -28,6 +32,17 @@ public final class Aand {
     public static final String GROUP_ID = "dev.aand";
     /** Criteria argument: a decision threshold replacing the model's own (a finite number). */
     public static final String THRESHOLD = "threshold";
+    /**
+     * Criteria argument: {@code true} to load a model whose external teacher weights file changed
+     * since training (a warning instead of an error; verdicts may differ from the validated ones).
+     */
+    public static final String ALLOW_CHANGED_TEACHER = "allowChangedTeacher";
+    /** Criteria argument: a {@code Consumer<String>} for load warnings (default: the SLF4J log). */
+    public static final String WARNINGS = "warnings";
+    /** ZooModel property: the model's {@link dev.aand.data.Preprocessing} id. */
+    public static final String PREPROCESSING = "preprocessing";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Aand.class);
 
     private Aand() {}
 
@@ -45,6 +60,15 @@ public final class Aand {
                 .setTypes(Image.class, AnomalyResult.class)
                 .optEngine("PyTorch")
                 .optModelZoo(new AandModelZoo(modelDir.toAbsolutePath().normalize()));
+    }
+
+    @SuppressWarnings("unchecked")
+    static ModelStore.LoadOptions loadOptions(Map<String, Object> args) {
+        Object allow = args == null ? null : args.get(ALLOW_CHANGED_TEACHER);
+        Object warnings = args == null ? null : args.get(WARNINGS);
+        Consumer<String> sink = warnings instanceof Consumer<?> c ? (Consumer<String>) c : LOG::warn;
+        boolean allowed = allow instanceof Boolean b ? b : allow != null && Boolean.parseBoolean(allow.toString());
+        return new ModelStore.LoadOptions(allowed, sink);
     }
 
     static double threshold(Map<String, Object> args, double stored) {

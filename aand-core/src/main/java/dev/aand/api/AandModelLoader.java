@@ -59,8 +59,8 @@ final class AandModelLoader implements ModelLoader {
         Device device = criteria.getDevice();
         Model model = Model.newInstance(getArtifactId(), device, "PyTorch");
         try {
-            ModelStore.Loaded loaded = ModelStore.load(dir, model.getNDManager());
             Map<String, Object> args = criteria.getArguments();
+            ModelStore.Loaded loaded = ModelStore.load(dir, model.getNDManager(), Aand.loadOptions(args));
             double threshold = Aand.threshold(args, loaded.info().threshold());
             int size = loaded.model().config().imageSize();
             model.setBlock(new AandBlock(new Inferencer(loaded.model(), model.getNDManager(), Integer.MAX_VALUE), size));
@@ -68,7 +68,7 @@ final class AandModelLoader implements ModelLoader {
             model.setProperty("imageSize", Integer.toString(size));
             model.setProperty("method", loaded.model().method().id());
             model.setProperty("backbone", loaded.model().config().backbone());
-            model.setProperty("preprocessing", loaded.model().config().preprocessing().id());
+            model.setProperty(Aand.PREPROCESSING, loaded.model().config().preprocessing().id());
             Translator<Image, AnomalyResult> translator = new AnomalyTranslator(size, threshold, loaded.model().config().preprocessing());
             return (ZooModel<I, O>) new ZooModel<>(model, translator);
         } catch (RuntimeException e) {

@@ -2,7 +2,11 @@ package dev.aand.config;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonWriter;
@@ -11,6 +15,7 @@ import dev.aand.model.Method;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 
 /**
  * Every hyper-parameter of training and inference, with the paper's defaults (and the official
@@ -93,18 +98,44 @@ public record AandConfig(
                 0.8, "auto", null, 0.0, 0.99, 0L, 2, Preprocessing.AAND);
     }
 
+    /** Largest image size any configuration accepts (the CLI stops at 1024 without --allow-large). */
+    public static final int MAX_IMAGE_SIZE = 8192;
+
     /** Throws IllegalArgumentException naming the first invalid value. */
     public AandConfig validate() {
-        require(imageSize >= 32 && imageSize % 32 == 0, "image size must be a multiple of 32 and >= 32: " + imageSize);
+        require(backbone != null && !backbone.isBlank(), "backbone must be set");
+        require(method != null, "method must be set");
+        require(foreground != null, "foreground must be set (\"auto\" for the built-in table)");
+        require(imageSize >= 32 && imageSize <= MAX_IMAGE_SIZE && imageSize % 32 == 0,
+                "image size must be a multiple of 32 in [32, " + MAX_IMAGE_SIZE + "]: " + imageSize);
         require(batchSize >= 1, "batch size must be >= 1: " + batchSize);
+        long batchValues = 3L * batchSize * imageSize * imageSize;
+        require(batchValues <= Integer.MAX_VALUE - 8, "a batch of " + batchSize + " images of " + imageSize + "x"
+                + imageSize + " holds " + batchValues + " values, more than one array can hold; lower the batch size");
         require(stage1Epochs >= 0 && stage2Epochs >= 0, "epochs must be >= 0");
-        require(learningRate > 0, "learning rate must be > 0: " + learningRate);
+        require(!method.usesStudent() || stage2Epochs >= 1,
+                "method " + method.id() + " needs at least one stage-2 epoch: " + stage2Epochs);
+        require(method.usesStudent() || stage1Epochs >= 1,
+                "method " + method.id() + " trains only in stage 1 and needs at least one stage-1 epoch");
+        require(Double.isFinite(learningRate) && learningRate > 0, "learning rate must be > 0: " + learningRate);
+        require(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1, "Adam betas must be in [0,1)");
+        require(lrDecay > 0 && lrDecay <= 1, "learning-rate decay must be in (0,1]: " + lrDecay);
+        require(lrMilestone1 >= 0 && lrMilestone1 <= 1 && lrMilestone2 >= 0 && lrMilestone2 <= 1,
+                "learning-rate milestones must be in [0,1]");
         require(memoryItems >= 1, "memory items must be >= 1");
-        require(temperature > 0, "temperature must be > 0");
+        require(Double.isFinite(temperature) && temperature > 0, "temperature must be > 0");
+        require(focalAlpha >= 0 && focalAlpha <= 1 && focalGamma >= 0 && Double.isFinite(focalGamma),
+                "focal alpha must be in [0,1] and gamma >= 0");
+        require(Double.isFinite(amplificationMargin), "amplification margin must be finite");
+        require(amplificationWeight >= 0 && Double.isFinite(amplificationWeight), "amplification weight must be >= 0");
+        require(maxAnomalousPositions >= 1 && maxNormalPositions >= 1, "sampled positions must be >= 1");
+        require(gateLabelThreshold >= 0 && gateLabelThreshold <= 1, "gate label threshold must be in [0,1]");
         require(hardTopK >= 1, "HKD top-k must be >= 1");
+        require(blurSigma >= 0 && Double.isFinite(blurSigma), "blur sigma must be >= 0: " + blurSigma);
+        require(normalProbability >= 0 && normalProbability <= 1, "normal probability must be in [0,1]");
+        require(blendBetaMax >= 0 && blendBetaMax <= 1, "blend beta max must be in [0,1]");
         require(validationFraction >= 0 && validationFraction < 1, "validation fraction must be in [0,1)");
         require(thresholdQuantile > 0 && thresholdQuantile <= 1, "threshold quantile must be in (0,1]");
-        require(normalProbability >= 0 && normalProbability <= 1, "normal probability must be in [0,1]");
         require(synthesisThreads >= 1, "synthesis threads must be >= 1");
         require(preprocessing != null, "preprocessing must be one of: aand, official");
         return this;
@@ -161,14 +192,14 @@ public record AandConfig(
      * that each override names exactly one hyper-parameter).
      */
     public AandConfig with(java.util.Map<String, ?> overrides) {
-        var tree = GSON.toJsonTree(this).getAsJsonObject();
+        JsonObject tree = GSON.toJsonTree(this).getAsJsonObject();
         overrides.forEach((k, v) -> {
             if (!tree.has(k)) {
                 throw new IllegalArgumentException("unknown configuration key: " + k);
             }
-            tree.add(k, v instanceof Method m ? new com.google.gson.JsonPrimitive(m.id()) : GSON.toJsonTree(v));
+            tree.add(k, v instanceof Method m ? new JsonPrimitive(m.id()) : GSON.toJsonTree(v));
         });
-        return GSON.fromJson(tree, AandConfig.class).validate();
+        return fromTree(tree, null);
     }
 
     public AandConfig with(String key, Object value) {
@@ -179,21 +210,50 @@ public record AandConfig(
         return GSON.toJson(this);
     }
 
-    /** Reads a saved configuration; keys missing from an older file take today's defaults. */
+    /**
+     * Reads a configuration: every key must be present with a value of its type, and no other key
+     * may appear, so that nothing silently takes a default that the model was not trained with.
+     */
     public static AandConfig fromJson(String json) {
+        return fromJson(json, "configuration");
+    }
+
+    /** Reads {@code config.json}; a problem names the file and the key. */
+    public static AandConfig read(Path file) throws IOException {
+        return fromJson(Files.readString(file), file.toString());
+    }
+
+    private static AandConfig fromJson(String json, String source) {
+        JsonElement root;
         try {
-            var tree = com.google.gson.JsonParser.parseString(json).getAsJsonObject();
-            var merged = GSON.toJsonTree(defaults()).getAsJsonObject();
-            tree.entrySet().forEach(e -> merged.add(e.getKey(), e.getValue()));
-            return GSON.fromJson(merged, AandConfig.class).validate();
-        } catch (JsonParseException | IllegalStateException e) {
-            throw new IllegalArgumentException("invalid configuration JSON: " + e.getMessage(), e);
+            root = JsonParser.parseString(json);
+        } catch (JsonParseException e) {
+            throw new IllegalArgumentException(source + ": not valid JSON: " + e.getMessage(), e);
+        }
+        if (!root.isJsonObject()) {
+            throw new IllegalArgumentException(source + ": expected a JSON object of hyper-parameters");
+        }
+        return fromTree(root.getAsJsonObject(), source);
+    }
+
+    /** Checks every key's presence and type, then the values; {@code source} prefixes messages. */
+    private static AandConfig fromTree(JsonObject tree, String source) {
+        String where = source == null ? "" : source + ": ";
+        RecordJson.check(tree, AandConfig.class, NULLABLE, where);
+        try {
+            Method.parse(tree.get("method").getAsString());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + "key 'method': " + e.getMessage(), e);
+        }
+        try {
+            return GSON.fromJson(tree, AandConfig.class).validate();
+        } catch (IllegalArgumentException | JsonParseException e) {
+            throw new IllegalArgumentException(where + e.getMessage(), e);
         }
     }
 
-    public static AandConfig read(Path file) throws IOException {
-        return fromJson(Files.readString(file));
-    }
+    /** Components whose null means something (the embedded teacher, the shipped textures). */
+    private static final Set<String> NULLABLE = Set.of("weights", "textures");
 
     public static Gson gson() {
         return GSON;

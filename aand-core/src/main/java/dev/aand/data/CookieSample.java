@@ -1,11 +1,11 @@
 package dev.aand.data;
 
+import dev.aand.io.AtomicFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * The cookie sample shipped inside the library (77 downsized photos in MVTec layout, CC BY-SA 4.0,
@@ -20,8 +20,8 @@ public final class CookieSample {
     private CookieSample() {}
 
     /**
-     * Copies the sample to {@code dir/cookie} and returns {@code dir} (an MVTec root). Existing
-     * files of the same names are replaced: the folder is the sample's own.
+     * Copies the sample to {@code dir/cookie} and returns {@code dir} (an MVTec root). Files an
+     * earlier extraction wrote are reused; a different file of the same name is never replaced.
      */
     public static Path extract(Path dir) throws IOException {
         String index;
@@ -37,12 +37,22 @@ public final class CookieSample {
             }
             Path target = dir.resolve(CATEGORY).resolve(name.trim());
             Files.createDirectories(target.getParent());
+            byte[] bytes;
             try (InputStream in = CookieSample.class.getResourceAsStream(ROOT + "cookie/" + name.trim())) {
                 if (in == null) {
                     throw new IOException("cookie sample file missing from this build: " + name);
                 }
-                Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+                bytes = in.readAllBytes();
             }
+            if (Files.exists(target)) {
+                // An earlier extraction is reused; a different file of the same name is the user's.
+                if (!Files.isRegularFile(target) || !java.util.Arrays.equals(Files.readAllBytes(target), bytes)) {
+                    throw new IOException(target + " already exists and is not the shipped sample file;"
+                            + " refusing to overwrite it (choose another folder)");
+                }
+                continue;
+            }
+            AtomicFile.write(target, bytes);
         }
         return dir;
     }

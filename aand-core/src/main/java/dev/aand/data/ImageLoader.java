@@ -1,5 +1,6 @@
 package dev.aand.data;
 
+import dev.aand.config.Limits;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
@@ -19,8 +20,11 @@ import javax.imageio.stream.ImageInputStream;
 
 /**
  * Reads PNG/JPEG/BMP/TIFF images as planar RGB floats in [0, 255] and resizes them to the square
- * network input with an antialiased bicubic filter. Grayscale is replicated to three channels and
- * alpha is dropped (like PIL's {@code convert('RGB')}).
+ * network input with an antialiased bicubic filter. Grayscale is replicated to three channels,
+ * alpha is dropped and CMYK is converted as PIL's {@code convert('RGB')} does.
+ *
+ * <p>An image's declared size is checked against a pixel budget before any pixel is decoded,
+ * so a small file that declares a huge picture is refused instead of exhausting memory.
  */
 public final class ImageLoader {
     /** {@link #readAsStored} holds the file in memory; no real image comes near this. */
@@ -143,7 +147,9 @@ public final class ImageLoader {
         int plane = w * h;
         float[] rgb = new float[3 * plane];
         float[] gray = graySamples(img);
-        if (gray != null) {
+        if (img.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_CMYK) {
+            cmykToRgb(img, rgb);
+        } else if (gray != null) {
             System.arraycopy(gray, 0, rgb, 0, plane);
             System.arraycopy(gray, 0, rgb, plane, plane);
             System.arraycopy(gray, 0, rgb, 2 * plane, plane);
@@ -157,6 +163,38 @@ public final class ImageLoader {
             }
         }
         return new Decoded(w, h, rgb);
+    }
+
+    /**
+     * CMYK (and YCCK, which the JPEG reader turns into CMYK) as PIL converts it, without colour
+     * management: {@code R = (255 - C)(255 - K)/255} with PIL's rounding (Convert.c cmyk2rgb). The
+     * JDK's own conversion goes through a press profile and gives visibly different colours
+     * (issue 8: mean RGB 186/178/163 where PIL, and so the official code, sees 136/120/97).
+     */
+    private static void cmykToRgb(BufferedImage img, float[] rgb) {
+        Raster r = img.getRaster();
+        if (r.getNumBands() != 4) {
+            throw new DataException("CMYK image with " + r.getNumBands() + " channels is not supported");
+        }
+        int w = img.getWidth();
+        int h = img.getHeight();
+        int plane = w * h;
+        int bits = img.getColorModel().getComponentSize(0);
+        double scale = bits == 8 ? 1 : 255.0 / ((1L << bits) - 1);
+        int[] px = r.getPixels(0, 0, w, h, (int[]) null);
+        for (int i = 0; i < plane; i++) {
+            int k = level(px[4 * i + 3], scale);
+            int nk = 255 - k;
+            for (int c = 0; c < 3; c++) {
+                int t = level(px[4 * i + c], scale) * nk + 128;
+                int v = nk - (((t >> 8) + t) >> 8);
+                rgb[c * plane + i] = Math.max(0, Math.min(255, v));
+            }
+        }
+    }
+
+    private static int level(int sample, double scale) {
+        return scale == 1 ? sample : (int) Math.round(sample * scale);
     }
 
     /** {@code {width, height}} from the file header, without decoding the pixels. */
@@ -199,6 +237,7 @@ public final class ImageLoader {
         ImageReader reader = readerFor(in, name);
         try {
             reader.setInput(in, true, true);
+            checkPixelBudget(reader, name);
             List<String> warnings = new ArrayList<>();
             reader.addIIOReadWarningListener((source, message) -> warnings.add(message));
             BufferedImage img = reader.read(0);
@@ -212,6 +251,21 @@ public final class ImageLoader {
             return new Picture(img, reader.getFormatName().toLowerCase(java.util.Locale.ROOT));
         } finally {
             reader.dispose();
+        }
+    }
+
+    /** Refuses, from the header alone, an image larger than the pixel budget. */
+    private static void checkPixelBudget(ImageReader reader, String name) throws IOException {
+        long w = reader.getWidth(0);
+        long h = reader.getHeight(0);
+        long budget = Limits.maxImagePixels();
+        if (w <= 0 || h <= 0) {
+            throw new DataException("empty image " + name + " (" + w + "x" + h + ")");
+        }
+        if (w * h > budget) {
+            throw new DataException(name + " declares " + w + "x" + h + " = " + String.format(java.util.Locale.ROOT,
+                    "%.1f", w * h / 1e6) + " megapixels, more than the limit of " + String.format(java.util.Locale.ROOT,
+                    "%.1f", budget / 1e6) + " (system property " + Limits.MAX_IMAGE_PIXELS + " raises it)");
         }
     }
 

@@ -44,6 +44,9 @@ public final class Npy {
         int major = buf.get();
         buf.get();
         int headerLen = major == 1 ? Short.toUnsignedInt(buf.getShort()) : buf.getInt();
+        if (headerLen < 0 || headerLen > buf.remaining()) {
+            throw new IOException(file + ": .npy header length " + headerLen + " exceeds the file (truncated?)");
+        }
         byte[] header = new byte[headerLen];
         buf.get(header);
         String h = new String(header, StandardCharsets.ISO_8859_1);
@@ -56,7 +59,28 @@ public final class Npy {
                 ? new long[0]
                 : Arrays.stream(dims.split(",")).map(String::trim).filter(s -> !s.isEmpty())
                         .mapToLong(Long::parseLong).toArray();
-        int n = (int) Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+        int itemSize = switch (descr) {
+            case "<f4" -> 4;
+            case "|u1", "<u1" -> 1;
+            case "<f8" -> 8;
+            default -> throw new IOException(file + ": unsupported dtype " + descr);
+        };
+        long count = 1;
+        try {
+            for (long d : shape) {
+                if (d < 0) {
+                    throw new ArithmeticException();
+                }
+                count = Math.multiplyExact(count, d);
+            }
+            if (Math.multiplyExact(count, (long) itemSize) > buf.remaining()) {
+                throw new IOException(file + ": shape " + Arrays.toString(shape) + " needs more data than the file"
+                        + " holds (truncated?)");
+            }
+        } catch (ArithmeticException e) {
+            throw new IOException(file + ": impossible shape " + Arrays.toString(shape));
+        }
+        int n = (int) count;
         float[] data = new float[n];
         switch (descr) {
             case "<f4" -> buf.asFloatBuffer().get(data);
@@ -70,7 +94,7 @@ public final class Npy {
                     data[i] = (float) buf.getDouble();
                 }
             }
-            default -> throw new IOException(file + ": unsupported dtype " + descr);
+            default -> throw new IllegalStateException(descr);
         }
         return new Array(shape, data);
     }

@@ -22,6 +22,10 @@ public final class Inferencer {
     private final int batchSize;
 
     public Inferencer(AandModel model, NDManager manager, int batchSize) {
+        if (batchSize < 1) {
+            // A zero batch would never advance through the images.
+            throw new IllegalArgumentException("batch size must be >= 1: " + batchSize);
+        }
         this.model = model;
         this.manager = manager;
         this.size = model.config().imageSize();

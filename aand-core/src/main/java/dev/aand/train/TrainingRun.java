@@ -9,8 +9,10 @@ import dev.aand.data.ImageLoader;
 import dev.aand.data.Sample;
 import dev.aand.engine.OfflineEngine;
 import dev.aand.infer.Inferencer;
+import dev.aand.io.Sha256;
 import dev.aand.model.AandModel;
 import dev.aand.model.ModelStore;
+import dev.aand.model.Provenance;
 import dev.aand.nn.InitContext;
 import dev.aand.synth.AnomalySynthesizer;
 import dev.aand.synth.ForegroundMask;
@@ -19,13 +21,8 @@ import dev.aand.synth.ForegroundRules;
 import dev.aand.synth.SynthesisConfig;
 import dev.aand.synth.SyntheticBatchLoader;
 import dev.aand.synth.TextureBank;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -121,8 +118,11 @@ public final class TrainingRun {
                 validation.isEmpty() ? "train (no validation held back; optimistic)" : "validation",
                 config.thresholdQuantile(), scores.length);
         listener.onMessage(String.format("decision threshold %.5f (%s)", t, source));
+        List<Path> files = java.util.stream.Stream.concat(data.train().stream(), validation.stream())
+                .map(Sample::image).toList();
         return new ModelStore.ModelInfo(t, source, level, data.name(), data.category(), trainImages.size(),
-                sha256(config.weights()), Version.get());
+                config.weights() == null ? null : Sha256.of(Path.of(config.weights())), Version.get(),
+                Provenance.capture(files));
     }
 
     /** A low quantile of all map values, from a strided sample (exactness does not matter here). */
@@ -150,22 +150,5 @@ public final class TrainingRun {
         int lo = (int) Math.floor(pos);
         int hi = Math.min(lo + 1, v.length - 1);
         return v[lo] + (pos - lo) * (v[hi] - v[lo]);
-    }
-
-    /** Hex SHA-256 of a file (the teacher weights), null for null. */
-    public static String sha256(String file) {
-        if (file == null) {
-            return null;
-        }
-        try (InputStream in = Files.newInputStream(Path.of(file))) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            for (int r; (r = in.read(buf)) > 0; ) {
-                md.update(buf, 0, r);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (IOException | java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("cannot hash teacher weights " + file + ": " + e.getMessage(), e);
-        }
     }
 }

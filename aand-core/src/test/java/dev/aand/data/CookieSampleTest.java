@@ -27,4 +27,15 @@ class CookieSampleTest {
         for (boolean b : mask) on += b ? 1 : 0;
         assertTrue(on > 0, "the downsized mask still marks the crack");
     }
+
+    @Test
+    void extractingAgainReusesTheSampleButNeverReplacesAnotherFile(@TempDir Path dir) throws Exception {
+        Path root = CookieSample.extract(dir);
+        assertEquals(root, CookieSample.extract(dir), "a second extraction finds its own files");
+        Path license = root.resolve("cookie/LICENSE");
+        Files.writeString(license, "the user's own file");
+        var e = assertThrows(java.io.IOException.class, () -> CookieSample.extract(dir));
+        assertTrue(e.getMessage().contains("refusing to overwrite"), e.getMessage());
+        assertEquals("the user's own file", Files.readString(license));
+    }
 }

@@ -2,6 +2,7 @@ package dev.aand.data;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.aand.testing.HostileFiles;
 import dev.aand.testing.TinyCookie;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -12,6 +13,8 @@ import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ImageLoaderTest {
     @TempDir
@@ -154,5 +157,54 @@ class ImageLoaderTest {
         e = assertThrows(DataException.class,
                 () -> ImageLoader.read(new ByteArrayInputStream(new byte[] {1, 2, 3}), "classpath:/junk.png"));
         assertTrue(e.getMessage().contains("classpath:/junk.png"), e.getMessage());
+    }
+
+    @Test
+    void aSmallFileDeclaringAHugePictureIsRefusedBeforeDecoding() throws Exception {
+        Path f = HostileFiles.png(dir.resolve("huge.png"), 40000, 40000);
+        assertTrue(Files.size(f) < 400_000, "a few hundred KB on disk: " + Files.size(f));
+        long t0 = System.nanoTime();
+        DataException e = assertThrows(DataException.class, () -> ImageLoader.load(f, 32));
+        assertTrue((System.nanoTime() - t0) / 1e9 < 5, "refused from the header, not after decoding");
+        assertTrue(e.getMessage().contains("huge.png") && e.getMessage().contains("40000x40000")
+                && e.getMessage().contains("1600.0 megapixels") && e.getMessage().contains("100.0"), e.getMessage());
+        // The same file within a raised budget is a valid image: the refusal is the budget's.
+        Path small = HostileFiles.png(dir.resolve("small.png"), 40, 30);
+        assertEquals(40, ImageLoader.read(small).width());
+        System.setProperty(dev.aand.config.Limits.MAX_IMAGE_PIXELS, "1000");
+        try {
+            DataException b = assertThrows(DataException.class, () -> ImageLoader.read(small));
+            assertTrue(b.getMessage().contains("40x30"), b.getMessage());
+            assertThrows(DataException.class, () -> ImageLoader.load(small, 32));
+        } finally {
+            System.clearProperty(dev.aand.config.Limits.MAX_IMAGE_PIXELS);
+        }
+    }
+
+    /** CMYK and YCCK JPEGs decode to the colours PIL gives (references made by PIL 12.3.0). */
+    @ParameterizedTest
+    @ValueSource(strings = {"cmyk_adobe", "cmyk_plain", "ycck"})
+    void cmykAndYcckJpegsGetPilsColours(String name) throws Exception {
+        ImageLoader.Decoded jpeg = ImageLoader.read(resource(name + ".jpg"));
+        ImageLoader.Decoded pil = ImageLoader.read(resource(name + ".pil.png"));
+        assertEquals(pil.width(), jpeg.width());
+        assertEquals(pil.height(), jpeg.height());
+        int plane = pil.width() * pil.height();
+        float worst = 0;
+        for (int c = 0; c < 3; c++) {
+            double sum = 0;
+            double pilSum = 0;
+            for (int i = 0; i < plane; i++) {
+                sum += jpeg.rgb()[c * plane + i];
+                pilSum += pil.rgb()[c * plane + i];
+                worst = Math.max(worst, Math.abs(jpeg.rgb()[c * plane + i] - pil.rgb()[c * plane + i]));
+            }
+            assertEquals(pilSum / plane, sum / plane, 0.05, name + " mean of channel " + c);
+        }
+        assertTrue(worst <= 1, name + ": largest difference to PIL " + worst);
+    }
+
+    private static Path resource(String name) throws Exception {
+        return Path.of(ImageLoaderTest.class.getResource("/cmyk/" + name).toURI());
     }
 }

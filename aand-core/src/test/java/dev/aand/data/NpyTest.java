@@ -38,4 +38,16 @@ class NpyTest {
         var e = assertThrows(java.io.IOException.class, () -> Npy.read(f));
         assertTrue(e.getMessage().contains("not a .npy"));
     }
+
+    @Test
+    void aShapeLargerThanTheFileIsRefusedBeforeAllocating(@TempDir Path dir) throws Exception {
+        Path ok = dir.resolve("ok.npy");
+        Npy.writeFloat32(ok, new long[] {2, 2}, new float[4]);
+        byte[] b = Files.readAllBytes(ok);
+        // Same header length, a shape of 99x99 floats over 16 bytes of data.
+        String text = new String(b, java.nio.charset.StandardCharsets.ISO_8859_1).replace("(2, 2), ", "(99,99),");
+        Path big = Files.write(dir.resolve("big.npy"), text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        var e = assertThrows(java.io.IOException.class, () -> Npy.read(big));
+        assertTrue(e.getMessage().contains("big.npy") && e.getMessage().contains("more data than the file"), e.getMessage());
+    }
 }

@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import dev.aand.config.Limits;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -75,6 +76,7 @@ public final class SafetensorsReader {
             slots.sort(Comparator.comparingLong(Slot::begin).thenComparingInt(Slot::headerIndex));
 
             LinkedHashMap<String, HostTensor> tensors = new LinkedHashMap<>();
+            long budget = Limits.maxWeightBytes();
             long previousEnd = 0;
             String previous = null;
             for (Slot s : slots) {
@@ -86,6 +88,12 @@ public final class SafetensorsReader {
                 if (s.begin() < previousEnd && s.end() > s.begin()) {
                     throw new WeightFormatException(file + ": tensor '" + s.name() + "' overlaps tensor '" + previous
                             + "' in the data section");
+                }
+                budget -= s.end() - s.begin();
+                if (budget < 0) {
+                    throw new WeightFormatException(file + ": tensor '" + s.name() + "' goes past the weight-file"
+                            + " budget of " + Limits.maxWeightBytes() + " bytes (set " + Limits.MAX_WEIGHT_BYTES
+                            + " to raise it)");
                 }
                 byte[] bytes = readFully(ch, dataStart + s.begin(), (int) (s.end() - s.begin()), file).array();
                 tensors.put(s.name(), new HostTensor(s.dtype(), s.shape(), bytes));

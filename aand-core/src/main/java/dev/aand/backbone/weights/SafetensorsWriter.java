@@ -4,22 +4,20 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import java.io.BufferedOutputStream;
+import dev.aand.io.AtomicFile;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Writes tensors as a safetensors file, in the given order, with an optional string metadata map.
- * The header is space-padded so the data section starts 8-byte aligned. The file is written next
- * to its destination and moved into place, so a crash never leaves a half-written weight file.
+ * The header is space-padded so the data section starts 8-byte aligned; metadata keys are sorted so
+ * equal inputs give equal bytes. The file is replaced atomically ({@link AtomicFile}), so a crash
+ * never leaves a half-written weight file.
  */
 public final class SafetensorsWriter {
 
@@ -33,32 +31,16 @@ public final class SafetensorsWriter {
 
     public static void write(Path file, Map<String, HostTensor> tensors, Map<String, String> metadata) {
         byte[] header = header(file, tensors, metadata);
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = null;
         try {
-            tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+            AtomicFile.write(file, out -> {
                 out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).array());
                 out.write(header);
                 for (HostTensor t : tensors.values()) {
                     out.write(t.data());
                 }
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            });
         } catch (IOException e) {
             throw new WeightFormatException(file + ": cannot write safetensors file: " + e, e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort: the temporary file is only left behind if the disk is failing
-                }
-            }
         }
     }
 
@@ -66,7 +48,9 @@ public final class SafetensorsWriter {
         JsonObject root = new JsonObject();
         if (metadata != null && !metadata.isEmpty()) {
             JsonObject meta = new JsonObject();
-            metadata.forEach(meta::addProperty);
+            // Sorted, so that the same tensors always give the same bytes (a Map.of iterates in a
+            // per-JVM order).
+            new TreeMap<>(metadata).forEach(meta::addProperty);
             root.add("__metadata__", meta);
         }
         long offset = 0;

@@ -2,6 +2,7 @@ package dev.aand.backbone.weights;
 
 import dev.aand.backbone.weights.PickleMachine.Global;
 import dev.aand.backbone.weights.PickleMachine.PyObject;
+import dev.aand.config.Limits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +28,8 @@ import java.util.zip.ZipFile;
 public final class TorchCheckpointReader {
 
     private static final String DATA_PKL = "data.pkl";
+    /** A state_dict pickle describes tensors, it does not hold them: real ones are kilobytes. */
+    static final long MAX_PICKLE_BYTES = 64L << 20;
 
     /** A storage as referenced by a persistent id: element type, record key, element count. */
     private record StorageRef(DType dtype, String typeName, String key, long numel) {}
@@ -38,7 +41,12 @@ public final class TorchCheckpointReader {
 
     /** All tensors of the checkpoint's state_dict, in the order they were saved. */
     public static LinkedHashMap<String, HostTensor> read(Path file) {
-        return withArchive(file, archive -> tensors(archive, stateDict(archive.top(), archive.file())));
+        return read(file, Limits.maxWeightBytes());
+    }
+
+    /** As {@link #read(Path)}, reading at most {@code budget} bytes of records from the archive. */
+    static LinkedHashMap<String, HostTensor> read(Path file, long budget) {
+        return withArchive(file, budget, archive -> tensors(archive, stateDict(archive.top(), archive.file())));
     }
 
     /**
@@ -48,7 +56,7 @@ public final class TorchCheckpointReader {
      * is itself one flat state dict therefore gives an empty map.
      */
     public static LinkedHashMap<String, LinkedHashMap<String, HostTensor>> readGroups(Path file) {
-        return withArchive(file, archive -> {
+        return withArchive(file, Limits.maxWeightBytes(), archive -> {
             if (!(archive.top() instanceof Map<?, ?> top)) {
                 throw new WeightFormatException(file + ": top-level object is a "
                         + PickleMachine.describe(archive.top()) + ", expected a dict of state dicts");
@@ -64,34 +72,57 @@ public final class TorchCheckpointReader {
         });
     }
 
-    /** An open checkpoint: its zip, record prefix and unpickled top-level object. */
-    private record Archive(ZipFile zip, String prefix, Object top, String file, Map<String, byte[]> storages) {}
+    /** Bytes that may still be inflated from one archive. */
+    private static final class Budget {
+        private long left;
+
+        Budget(long bytes) {
+            left = bytes;
+        }
+
+        void take(long bytes, String file, String record) {
+            if (bytes > left) {
+                throw new WeightFormatException(file + ": record '" + record + "' declares " + bytes
+                        + " bytes, more than the " + left + " bytes left of the weight-file budget (set "
+                        + Limits.MAX_WEIGHT_BYTES + " to raise it)");
+            }
+            left -= bytes;
+        }
+    }
+
+    /** An open checkpoint: its zip, record prefix, unpickled top-level object and read budget. */
+    private record Archive(ZipFile zip, String prefix, Object top, String file, Map<String, byte[]> storages,
+            Budget budget) {}
 
     private interface ArchiveReader<T> {
         T apply(Archive archive) throws IOException;
     }
 
-    private static <T> T withArchive(Path file, ArchiveReader<T> reader) {
-        try (ZipFile zip = new ZipFile(file.toFile())) {
-            String name = file.toString();
-            String prefix = findPrefix(zip, name);
-            checkByteOrder(zip, prefix, name);
-            byte[] pickle = readEntry(zip, zip.getEntry(prefix + DATA_PKL), name);
-            Object top = new PickleMachine(pickle, name + " (" + prefix + DATA_PKL + ")", new TorchResolver()).run();
-            return reader.apply(new Archive(zip, prefix, top, name, new HashMap<>()));
+    private static <T> T withArchive(Path path, long budgetBytes, ArchiveReader<T> reader) {
+        try (ZipFile zip = new ZipFile(path.toFile())) {
+            String file = path.toString();
+            Budget budget = new Budget(budgetBytes);
+            String prefix = findPrefix(zip, file);
+            checkByteOrder(zip, prefix, file, budget);
+            ZipEntry pkl = zip.getEntry(prefix + DATA_PKL);
+            if (pkl.getSize() > MAX_PICKLE_BYTES) {
+                throw new WeightFormatException(file + ": record '" + pkl.getName() + "' declares " + pkl.getSize()
+                        + " bytes; a state_dict pickle is never that large (corrupt or crafted file)");
+            }
+            byte[] pickle = readEntry(zip, pkl, file, budget);
+            Object top = new PickleMachine(pickle, file + " (" + prefix + DATA_PKL + ")", new TorchResolver()).run();
+            return reader.apply(new Archive(zip, prefix, top, file, new HashMap<>(), budget));
         } catch (ZipException e) {
-            throw new WeightFormatException(file + ": not a readable zip archive, so not a torch.save checkpoint"
+            throw new WeightFormatException(path + ": not a readable zip archive, so not a torch.save checkpoint"
                     + " (truncated or corrupt download?): " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new WeightFormatException(file + ": cannot read: " + e, e);
+            throw new WeightFormatException(path + ": cannot read: " + e, e);
         }
     }
 
     /** Materialises a dict of tensor references; storages shared between dicts are read once. */
     private static LinkedHashMap<String, HostTensor> tensors(Archive archive, Map<?, ?> dict) throws IOException {
         String file = archive.file();
-        ZipFile zip = archive.zip();
-        String prefix = archive.prefix();
         Map<String, byte[]> storages = archive.storages();
         LinkedHashMap<String, HostTensor> out = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : dict.entrySet()) {
@@ -109,7 +140,7 @@ public final class TorchCheckpointReader {
             }
             byte[] storage = storages.get(s.key());
             if (storage == null) {
-                storage = loadStorage(zip, prefix, s, file);
+                storage = loadStorage(archive.zip(), archive.prefix(), s, file, archive.budget());
                 storages.put(s.key(), storage);
             }
             out.put(key, materialise(ref, storage, key, file));
@@ -138,10 +169,10 @@ public final class TorchCheckpointReader {
         return found.get(0);
     }
 
-    private static void checkByteOrder(ZipFile zip, String prefix, String file) throws IOException {
+    private static void checkByteOrder(ZipFile zip, String prefix, String file, Budget budget) throws IOException {
         ZipEntry e = zip.getEntry(prefix + "byteorder");
         if (e != null) {
-            String order = new String(readEntry(zip, e, file), StandardCharsets.US_ASCII).trim();
+            String order = new String(readEntry(zip, e, file, budget), StandardCharsets.US_ASCII).trim();
             if (!order.equals("little")) {
                 throw new WeightFormatException(file + ": checkpoint was saved on a '" + order
                         + "'-endian machine; only little-endian checkpoints are supported");
@@ -170,30 +201,59 @@ public final class TorchCheckpointReader {
         return m;
     }
 
-    private static byte[] loadStorage(ZipFile zip, String prefix, StorageRef s, String file) throws IOException {
+    private static byte[] loadStorage(ZipFile zip, String prefix, StorageRef s, String file, Budget budget)
+            throws IOException {
         String name = prefix + "data/" + s.key();
         ZipEntry entry = zip.getEntry(name);
         if (entry == null) {
             throw new WeightFormatException(file + ": storage record '" + name + "' is missing from the archive");
         }
-        byte[] bytes = readEntry(zip, entry, file);
-        long needed = s.numel() * s.dtype().byteSize();
-        if (s.numel() < 0 || bytes.length < needed) {
+        long needed;
+        try {
+            needed = Math.multiplyExact(s.numel(), (long) s.dtype().byteSize());
+        } catch (ArithmeticException e) {
+            needed = -1;
+        }
+        if (s.numel() < 0 || needed < 0) {
+            throw new WeightFormatException(file + ": storage record '" + name + "' declares an impossible "
+                    + Long.toUnsignedString(s.numel()) + " " + s.dtype() + " elements");
+        }
+        if (entry.getSize() >= 0 && entry.getSize() < needed) {
+            throw new WeightFormatException(file + ": storage record '" + name + "' has " + entry.getSize()
+                    + " bytes but declares " + s.numel() + " " + s.dtype() + " elements (" + needed + " bytes)");
+        }
+        byte[] bytes = readEntry(zip, entry, file, budget);
+        if (bytes.length < needed) {
             throw new WeightFormatException(file + ": storage record '" + name + "' has " + bytes.length
                     + " bytes but declares " + s.numel() + " " + s.dtype() + " elements (" + needed + " bytes)");
         }
         return bytes;
     }
 
-    private static byte[] readEntry(ZipFile zip, ZipEntry entry, String file) throws IOException {
-        if (entry.getSize() > Integer.MAX_VALUE - 8) {
+    /**
+     * Reads one record, never more than its declared size and never past the budget: the
+     * declared size is checked before anything is allocated, and a compressed record that
+     * inflates beyond it (a zip bomb) is refused after one extra byte.
+     */
+    private static byte[] readEntry(ZipFile zip, ZipEntry entry, String file, Budget budget) throws IOException {
+        long declared = entry.getSize();
+        if (declared < 0) {
+            throw new WeightFormatException(file + ": record '" + entry.getName() + "' does not declare its size"
+                    + " (not written by torch.save)");
+        }
+        if (declared > Integer.MAX_VALUE - 8) {
             throw new WeightFormatException(file + ": record '" + entry.getName() + "' is larger than 2 GiB,"
                     + " which a single host tensor cannot hold");
         }
+        budget.take(declared, file, entry.getName());
         try (InputStream in = zip.getInputStream(entry)) {
-            byte[] bytes = in.readAllBytes();
-            if (entry.getSize() >= 0 && bytes.length != entry.getSize()) {
+            byte[] bytes = in.readNBytes((int) declared);
+            if (bytes.length != declared) {
                 throw new WeightFormatException(file + ": record '" + entry.getName() + "' is truncated");
+            }
+            if (in.read() >= 0) {
+                throw new WeightFormatException(file + ": record '" + entry.getName() + "' inflates beyond its"
+                        + " declared " + declared + " bytes (corrupt archive or zip bomb)");
             }
             return bytes;
         } catch (ZipException e) {
@@ -202,42 +262,54 @@ public final class TorchCheckpointReader {
         }
     }
 
-    /** Copies the logical (row-major) elements of a strided view out of its storage. */
+    /**
+     * Copies the logical (row-major) elements of a strided view out of its storage. Every
+     * position is computed in checked long arithmetic and bounds-checked against the bytes
+     * actually read before any int cast.
+     */
     private static HostTensor materialise(TensorRef ref, byte[] storage, String key, String file) {
         long[] size = ref.size();
         long[] stride = ref.stride();
         DType dtype = ref.storage().dtype();
         int es = dtype.byteSize();
+        String where = file + ": tensor '" + key + "'";
         if (size.length != stride.length) {
-            throw new WeightFormatException(file + ": tensor '" + key + "' has size " + HostTensor.formatShape(size)
+            throw new WeightFormatException(where + " has size " + HostTensor.formatShape(size)
                     + " but stride " + HostTensor.formatShape(stride));
         }
         long numel = 1;
         long last = ref.offset();
+        long bytes;
         for (int d = 0; d < size.length; d++) {
             if (size[d] < 0 || stride[d] < 0) {
-                throw new WeightFormatException(file + ": tensor '" + key + "' has a negative size or stride");
+                throw new WeightFormatException(where + " has a negative size or stride");
             }
-            try {
+        }
+        try {
+            for (int d = 0; d < size.length; d++) {
                 numel = Math.multiplyExact(numel, size[d]);
                 last = Math.addExact(last, Math.multiplyExact(Math.max(size[d] - 1, 0), stride[d]));
-            } catch (ArithmeticException e) {
-                throw new WeightFormatException(file + ": tensor '" + key + "' has an impossible size "
-                        + HostTensor.formatShape(size));
             }
+            bytes = Math.multiplyExact(numel, (long) es);
+        } catch (ArithmeticException e) {
+            throw new WeightFormatException(where + " has an impossible size " + HostTensor.formatShape(size)
+                    + " (offset " + ref.offset() + ", stride " + HostTensor.formatShape(stride) + ")");
         }
-        if (numel * es > Integer.MAX_VALUE - 8) {
-            throw new WeightFormatException(file + ": tensor '" + key + "' is larger than 2 GiB");
+        if (bytes > Integer.MAX_VALUE - 8) {
+            throw new WeightFormatException(where + " is larger than 2 GiB");
         }
-        byte[] out = new byte[(int) (numel * es)];
+        byte[] out = new byte[(int) bytes];
         if (numel == 0) {
             return new HostTensor(dtype, size, out);
         }
-        if (ref.offset() < 0 || last >= ref.storage().numel()) {
-            throw new WeightFormatException(file + ": tensor '" + key + "' (offset " + ref.offset() + ", size "
+        long available = Math.min(ref.storage().numel(), storage.length / es);
+        if (ref.offset() < 0 || last >= available) {
+            throw new WeightFormatException(where + " (offset " + ref.offset() + ", size "
                     + HostTensor.formatShape(size) + ", stride " + HostTensor.formatShape(stride)
-                    + ") reaches past its storage of " + ref.storage().numel() + " elements");
+                    + ") reaches past its storage of " + available + " elements");
         }
+        // From here every element position is below available <= storage.length / es, so the
+        // byte positions below fit in an int.
         if (isRowMajor(size, stride)) {
             System.arraycopy(storage, (int) (ref.offset() * es), out, 0, out.length);
             return new HostTensor(dtype, size, out);

@@ -11,8 +11,10 @@ import dev.aand.config.AandConfig;
 import dev.aand.data.ImageFiles;
 import dev.aand.data.Preprocessing;
 import dev.aand.infer.Inferencer;
+import dev.aand.io.Sha256;
 import dev.aand.model.AandModel;
 import dev.aand.model.ModelStore;
+import dev.aand.model.Provenance;
 import dev.aand.nn.InitContext;
 import dev.aand.nn.StateDicts;
 import dev.aand.train.TrainingRun;
@@ -70,7 +72,6 @@ public final class OfficialImport {
      */
     public static ModelStore.ModelInfo run(Path stage1, Path stage2, Path out, Threshold threshold, int batchSize,
             NDManager manager) {
-        requireReplaceable(out);
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
         }
@@ -91,7 +92,7 @@ public final class OfficialImport {
                 SafetensorsWriter.write(teacherFile, ck.teacher(), Map.of("format", "pt", "producer", "aand",
                         "source", stage1.getFileName() + " " + OfficialCheckpoint.ENCODER));
                 ModelStore.ModelInfo info = info(model, threshold, batchSize, m, stage1, stage2,
-                        TrainingRun.sha256(teacherFile.toString()));
+                        Sha256.of(teacherFile));
                 ModelStore.save(model, info, out, Map.of(TEACHER_FILE, teacherFile));
                 return info;
             } finally {
@@ -123,8 +124,8 @@ public final class OfficialImport {
         String from = "imported from " + stage1.getFileName() + " + " + stage2.getFileName();
         if (threshold.normalDir() == null) {
             // No normal maps to set the heatmap's calm level from: the colour scale starts at 0.
-            return new ModelStore.ModelInfo(threshold.value(), "given (" + from + ")", 0.0, "official-import", null,
-                    0, teacherSha, Version.get());
+            return new ModelStore.ModelInfo(threshold.value(), "given (" + from + ")", 0.0, "official-import", "",
+                    0, teacherSha, Version.get(), Provenance.capture(List.of(stage1, stage2)));
         }
         AandConfig c = model.config();
         List<Path> files = ImageFiles.listNonEmpty(threshold.normalDir(), "normal image folder");
@@ -143,16 +144,7 @@ public final class OfficialImport {
         double t = TrainingRun.quantile(scores, c.thresholdQuantile());
         String source = String.format(Locale.ROOT, "normal images %s: q%.2f of %d scores (%s)",
                 threshold.normalDir(), c.thresholdQuantile(), scores.length, from);
-        return new ModelStore.ModelInfo(t, source, TrainingRun.mapLevel(maps, 0.01), "official-import", null, 0,
-                teacherSha, Version.get());
-    }
-
-    /** Users' data is never replaced: only a missing folder or an earlier aand model directory. */
-    private static void requireReplaceable(Path out) {
-        if (Files.exists(out) && !(Files.isRegularFile(out.resolve(ModelStore.CONFIG))
-                && Files.isRegularFile(out.resolve(ModelStore.META)))) {
-            throw new IllegalArgumentException(out + " exists and is not an aand model directory; choose another"
-                    + " output folder");
-        }
+        return new ModelStore.ModelInfo(t, source, TrainingRun.mapLevel(maps, 0.01), "official-import", "", 0,
+                teacherSha, Version.get(), Provenance.capture(List.of(stage1, stage2)));
     }
 }

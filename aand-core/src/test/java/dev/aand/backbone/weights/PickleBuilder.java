@@ -59,6 +59,15 @@ final class PickleBuilder {
         return this;
     }
 
+    /** Any long, as LONG1 with eight little-endian two's-complement bytes. */
+    PickleBuilder longValue(long v) {
+        op(0x8a).op(8);
+        for (int i = 0; i < 8; i++) {
+            op((int) (v >>> (8 * i)) & 0xff);
+        }
+        return this;
+    }
+
     PickleBuilder mark() {
         return op('(');
     }

@@ -120,4 +120,40 @@ class SafetensorsTest {
         WeightFormatException e = assertThrows(WeightFormatException.class, () -> SafetensorsReader.read(file));
         assertTrue(e.getMessage().contains("bad.safetensors") && e.getMessage().contains(expected), e.getMessage());
     }
+
+    @Test
+    void equalContentGivesEqualBytesWhateverTheMetadataOrder() throws IOException {
+        Map<String, HostTensor> t = Map.of("w", HostTensor.ofFloats(new long[] {2}, new float[] {1, 2}));
+        LinkedHashMap<String, String> forward = new LinkedHashMap<>();
+        LinkedHashMap<String, String> backward = new LinkedHashMap<>();
+        for (String k : List.of("format", "method", "producer")) {
+            forward.put(k, k.toUpperCase());
+        }
+        for (String k : List.of("producer", "method", "format")) {
+            backward.put(k, k.toUpperCase());
+        }
+        Path a = tmp.resolve("a.safetensors");
+        Path b = tmp.resolve("b.safetensors");
+        SafetensorsWriter.write(a, t, forward);
+        SafetensorsWriter.write(b, t, backward);
+        assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
+        try (var s = Files.list(tmp)) {
+            assertEquals(2, s.count(), "no temporary file left beside the outputs");
+        }
+    }
+
+    @Test
+    void tensorsBeyondTheFileBudgetAreRefused() throws IOException {
+        Path file = tmp.resolve("big.safetensors");
+        SafetensorsWriter.write(file, Map.of("w", HostTensor.ofFloats(new long[] {64}, new float[64])));
+        System.setProperty(dev.aand.config.Limits.MAX_WEIGHT_BYTES, "100");
+        try {
+            WeightFormatException e = assertThrows(WeightFormatException.class, () -> SafetensorsReader.read(file));
+            assertTrue(e.getMessage().contains("big.safetensors") && e.getMessage().contains("'w'")
+                    && e.getMessage().contains("budget"), e.getMessage());
+        } finally {
+            System.clearProperty(dev.aand.config.Limits.MAX_WEIGHT_BYTES);
+        }
+        assertEquals(64, SafetensorsReader.read(file).get("w").numel());
+    }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aand.testing.Fixtures;
+import dev.aand.testing.HostileFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -227,5 +228,77 @@ class TorchCheckpointReaderTest {
             }
         }
         return file;
+    }
+
+    /** A state_dict {"w": FloatStorage of {@code numel} elements, viewed at {@code offset} as [size]}. */
+    private static byte[] oneTensor(long numel, long offset, int size) {
+        PickleBuilder p = new PickleBuilder(2);
+        p.emptyOrderedDict().mark();
+        p.str("w").global("torch._utils", "_rebuild_tensor_v2").mark();
+        p.mark().str("storage").global("torch", "FloatStorage").str("0").str("cpu").longValue(numel).tuple().op('Q');
+        p.longValue(offset);
+        p.mark().integer(size).tuple();
+        p.mark().integer(1).tuple();
+        p.op(0x89).emptyOrderedDict().tuple().op('R');
+        p.op('u');
+        return p.stop();
+    }
+
+    private Path oneTensorFile(String name, long numel, long offset, int size, byte[] storage) throws IOException {
+        return zip(name, Map.of("archive/data.pkl", oneTensor(numel, offset, size), "archive/data/0", storage));
+    }
+
+    @Test
+    void aWellFormedOneTensorFileReads() throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putFloat(1).putFloat(2).putFloat(3)
+                .putFloat(4);
+        HostTensor w = TorchCheckpointReader.read(oneTensorFile("ok.pt", 4, 1, 2, b.array())).get("w");
+        assertArrayEquals(new float[] {2, 3}, w.toFloatArray(), "the helper builds what the hostile cases bend");
+    }
+
+    @Test
+    void aStorageOf2To62ElementsIsRefusedNotOverflowed() throws IOException {
+        Path file = oneTensorFile("huge_storage.pt", 1L << 62, 0, 4, new byte[16]);
+        WeightFormatException e = assertThrows(WeightFormatException.class, () -> TorchCheckpointReader.read(file));
+        assertTrue(e.getMessage().contains("huge_storage.pt") && e.getMessage().contains("data/0")
+                && e.getMessage().contains(Long.toString(1L << 62)), e.getMessage());
+    }
+
+    @Test
+    void aLargeOffsetIsRefusedNamingFileAndTensor() throws IOException {
+        // Before: (int) (2^30 * 4) wrapped to 0 and the tensor silently read the storage's start.
+        Path wraps = oneTensorFile("wrapping_offset.pt", (1L << 30) + 4, 1L << 30, 4, new byte[16]);
+        WeightFormatException e = assertThrows(WeightFormatException.class, () -> TorchCheckpointReader.read(wraps));
+        assertTrue(e.getMessage().contains("wrapping_offset.pt") && e.getMessage().contains("data/0"), e.getMessage());
+        Path past = oneTensorFile("past_end.pt", 4, 3, 2, new byte[16]);
+        WeightFormatException p = assertThrows(WeightFormatException.class, () -> TorchCheckpointReader.read(past));
+        assertTrue(p.getMessage().contains("past_end.pt") && p.getMessage().contains("tensor 'w'")
+                && p.getMessage().contains("offset 3"), p.getMessage());
+        Path negative = oneTensorFile("negative.pt", 4, Long.MIN_VALUE, 2, new byte[16]);
+        WeightFormatException n = assertThrows(WeightFormatException.class, () -> TorchCheckpointReader.read(negative));
+        assertTrue(n.getMessage().contains("negative.pt") && n.getMessage().contains("tensor 'w'"), n.getMessage());
+    }
+
+    @Test
+    void aZipBombIsStoppedAtItsDeclaredSize() throws IOException {
+        // 2.5 MB on disk; the storage record declares 16 bytes but inflates to 2.5 GiB of zeros,
+        // which readAllBytes used to try to hold.
+        Path file = HostileFiles.zipBomb(tmp.resolve("bomb.pth"), Map.of("archive/data.pkl", oneTensor(4, 0, 4)),
+                "archive/data/0", 16, 5L << 29);
+        assertTrue(Files.size(file) < 4_000_000, "small on disk: " + Files.size(file));
+        long t0 = System.nanoTime();
+        WeightFormatException e = assertThrows(WeightFormatException.class, () -> TorchCheckpointReader.read(file));
+        assertTrue((System.nanoTime() - t0) / 1e9 < 5, "refused without inflating the bomb");
+        assertTrue(e.getMessage().contains("bomb.pth") && e.getMessage().contains("data/0")
+                && e.getMessage().contains("inflates beyond"), e.getMessage());
+    }
+
+    @Test
+    void recordsBeyondTheFileBudgetAreRefusedBeforeAllocation() throws IOException {
+        Path file = oneTensorFile("budget.pt", 4, 0, 4, new byte[16]);
+        assertEquals(4, TorchCheckpointReader.read(file, 1 << 20).get("w").numel());
+        WeightFormatException e = assertThrows(WeightFormatException.class,
+                () -> TorchCheckpointReader.read(file, 64));
+        assertTrue(e.getMessage().contains("budget.pt") && e.getMessage().contains("budget"), e.getMessage());
     }
 }

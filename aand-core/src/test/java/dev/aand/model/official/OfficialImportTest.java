@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.aand.io.Sha256;
 import dev.aand.backbone.weights.WeightFormatException;
 import dev.aand.config.AandConfig;
 import dev.aand.data.Npy;
@@ -121,10 +122,10 @@ class OfficialImportTest {
         assertEquals(50, c.memoryItems());
         var meta = JsonParser.parseString(Files.readString(dir.resolve(ModelStore.META))).getAsJsonObject();
         assertEquals(1.75, meta.get("threshold").getAsDouble());
-        assertEquals(TrainingRun.sha256(dir.resolve(OfficialImport.TEACHER_FILE).toString()),
+        assertEquals(Sha256.of(dir.resolve(OfficialImport.TEACHER_FILE)),
                 meta.get("teacherWeightsSha256").getAsString());
         try (var files = Files.list(dir)) {
-            assertEquals(List.of("config.json", "model.json", "teacher.safetensors", "weights.safetensors"),
+            assertEquals(List.of(".aand-output", "config.json", "model.json", "teacher.safetensors", "weights.safetensors"),
                     files.map(p -> p.getFileName().toString()).sorted().toList());
         }
         try (var files = Files.list(tmp)) {
@@ -186,7 +187,7 @@ class OfficialImportTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OfficialImport.run(
                 Fixtures.fixture(DIR + "stage1.pth"), Fixtures.fixture(DIR + "stage2.pth"), mine,
                 OfficialImport.Threshold.of(1), 1, manager));
-        assertTrue(e.getMessage().contains("is not an aand model directory"), e.getMessage());
+        assertTrue(e.getMessage().contains("was not written by aand"), e.getMessage());
         assertEquals("keep me", Files.readString(mine.resolve("notes.txt")));
         e = assertThrows(IllegalArgumentException.class, () -> OfficialImport.Threshold.of(Double.NaN));
         assertEquals("threshold must be a finite number, got NaN", e.getMessage());
