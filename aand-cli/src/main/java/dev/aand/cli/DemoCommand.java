@@ -45,7 +45,7 @@ final class DemoCommand implements Callable<Integer> {
         o.put("validationFraction", validation);
         AandConfig config = AandConfig.defaults().with(o);
         Path model = out.resolve("model");
-        TrainCommand.train(config, dataset, model);
+        TrainCommand.train(config, dataset, model, false);
         Path report = out.resolve("report");
         Evaluation e = TestCommand.run(model, dataset, report, false, 8);
         System.out.printf(Locale.ROOT, "demo finished in %.1f s%n", (System.nanoTime() - t0) / 1e9);

@@ -22,6 +22,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Model directory to write.")
     Path out;
 
+    @Option(names = "--resume", description = "Continue an interrupted run from the checkpoint beside --out"
+            + " (same options and data; the model is identical to an uninterrupted run's).")
+    boolean resume;
+
     @Mixin
     HyperParameters hp = new HyperParameters();
 
@@ -30,15 +34,15 @@ final class TrainCommand implements Callable<Integer> {
         AandConfig config = hp.toConfig();
         Main.startEngine();
         AnomalyDataset data = dataset.open(config.validationFraction(), config.seed());
-        return train(config, data, out);
+        return train(config, data, out, resume);
     }
 
-    static int train(AandConfig config, AnomalyDataset data, Path out) {
+    static int train(AandConfig config, AnomalyDataset data, Path out, boolean resume) {
         long t0 = System.nanoTime();
         try (TrainingProgress progress = new TrainingProgress(System.err, out.resolveSibling(out.getFileName() + ".log"))) {
             progress.onMessage(String.format("training %s/%s: %d normal images (%d held back for the threshold)",
                     data.name(), data.category(), data.train().size(), data.validation().size()));
-            TrainingRun.Outcome o = TrainingRun.run(config, data, out, progress);
+            TrainingRun.Outcome o = TrainingRun.run(config, data, out, progress, resume);
             summarise("stage1", o.stage1(), progress);
             summarise("stage2", o.stage2(), progress);
             progress.onMessage(String.format(Locale.ROOT, "done in %.1f s", (System.nanoTime() - t0) / 1e9));

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Writes tensors as a safetensors file, in the given order, with an optional string metadata map.
@@ -66,7 +67,8 @@ public final class SafetensorsWriter {
         JsonObject root = new JsonObject();
         if (metadata != null && !metadata.isEmpty()) {
             JsonObject meta = new JsonObject();
-            metadata.forEach(meta::addProperty);
+            // Sorted: the same metadata gives the same bytes whatever map the caller passes.
+            new TreeMap<>(metadata).forEach(meta::addProperty);
             root.add("__metadata__", meta);
         }
         long offset = 0;
