@@ -51,6 +51,7 @@ class ResumeAfterKillTest {
         Path checkpoint = dir.resolve("m.checkpoint");
         Run r = halted("stage1:epoch1:step1", args(data, out));
         assertTrue(Files.isRegularFile(checkpoint) && !Files.exists(out), r.log);
+        assertFalse(Files.exists(dir.resolve(".m.checkpoint.partial")), "a step halt waits for the write in flight");
 
         // Refusals, each one line, before any training.
         Run fresh = inProcess(args(data, out));

@@ -38,6 +38,9 @@ final class CheckpointWriter implements AutoCloseable {
         this.data = data;
         this.images = images;
         this.listener = listener;
+        if (HaltPoint.armed()) {
+            HaltPoint.beforeStepHalt(this::awaitWrite);
+        }
     }
 
     /** Snapshots the run after {@code log}'s epoch and starts writing it. */
@@ -87,14 +90,19 @@ final class CheckpointWriter implements AutoCloseable {
     @Override
     public void close() {
         io.shutdown();
+        awaitWrite();
+    }
+
+    private void awaitWrite() {
+        Future<Double> p = pending;
         try {
-            if (pending != null) {
-                pending.get();
+            if (p != null) {
+                p.get();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException e) {
-            // Training already failed or finish() reported it; the previous checkpoint still stands.
+            // Training already failed or finish() reports it; the previous checkpoint still stands.
         }
     }
 }

@@ -15,8 +15,23 @@ package dev.aand.train;
 final class HaltPoint {
     static final String PROPERTY = "aand.test.haltAt";
     private static final String TARGET = System.getProperty(PROPERTY);
+    private static volatile Runnable beforeStepHalt = () -> {};
 
     private HaltPoint() {}
+
+    /** Whether a halt point is set (only then is anything registered here). */
+    static boolean armed() {
+        return TARGET != null;
+    }
+
+    /**
+     * What a step halt waits for first: the checkpoint writes already started. A real kill lands
+     * after the previous epoch's checkpoint is on disk (epochs take far longer than writes); without
+     * this wait, what a test found on disk would depend on the machine's speed.
+     */
+    static void beforeStepHalt(Runnable settle) {
+        beforeStepHalt = settle;
+    }
 
     static void reach(String point) {
         if (TARGET != null && TARGET.equals(point)) {
@@ -27,8 +42,9 @@ final class HaltPoint {
 
     /** After an optimisation step. */
     static void reach(String stage, int epoch, int step) {
-        if (TARGET != null) {
-            reach(stage + ":epoch" + epoch + ":step" + step);
+        if (TARGET != null && TARGET.equals(stage + ":epoch" + epoch + ":step" + step)) {
+            beforeStepHalt.run();
+            reach(TARGET);
         }
     }
 }
