@@ -56,7 +56,7 @@ final class DemoCommand implements Callable<Integer> {
         Path model = out.resolve("model");
         // The demo's folders are its own: a rerun replaces its earlier model and report (and
         // only those, OutputDir refuses anything else).
-        TrainCommand.train(config, () -> dataset, model, true);
+        TrainCommand.train(config, () -> dataset, model, true, false);
         Path report = out.resolve("report");
         Evaluation e = TestCommand.run(model, () -> dataset, report,
                 new TestCommand.Settings(true, false, 8, LoadArgs.options(false)));

@@ -29,6 +29,10 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     OutputArgs output = new OutputArgs();
 
+    @Option(names = "--resume", description = "Continue an interrupted run from the checkpoint beside --out"
+            + " (same options and data; the model is identical to an uninterrupted run's).")
+    boolean resume;
+
     @Mixin
     HyperParameters hp = new HyperParameters();
 
@@ -42,17 +46,18 @@ final class TrainCommand implements Callable<Integer> {
         return train(config, () -> {
             Main.startEngine();
             return dataset.open(config.validationFraction(), config.seed());
-        }, output.out, output.force);
+        }, output.out, output.force, resume);
     }
 
     /**
      * Trains into {@code out}, appending the story to {@code OUT.log}. The output folder is claimed
      * (checked and locked) before anything else, so a refused --out costs nothing and creates
-     * nothing, and no second run can write the same model meanwhile.
+     * nothing, and no second run can write the same model meanwhile. With {@code resume} the
+     * checkpoint beside {@code out} is continued; a model that run already wrote may be replaced.
      */
-    static int train(AandConfig config, Supplier<AnomalyDataset> dataset, Path out, boolean force) {
+    static int train(AandConfig config, Supplier<AnomalyDataset> dataset, Path out, boolean force, boolean resume) {
         long t0 = System.nanoTime();
-        try (OutputDir claim = OutputDir.open(out, OutputKind.MODEL, force);
+        try (OutputDir claim = OutputDir.open(out, OutputKind.MODEL, force || resume);
                 TrainingProgress progress = new TrainingProgress(System.err,
                         claim.target().resolveSibling(claim.target().getFileName() + ".log"))) {
             progress.runHeader("train", out, config.toJson());
@@ -60,7 +65,7 @@ final class TrainCommand implements Callable<Integer> {
                 AnomalyDataset data = dataset.get();
                 progress.onMessage(String.format("training %s/%s: %d normal images (%d held back for the threshold)",
                         data.name(), data.category(), data.train().size(), data.validation().size()));
-                TrainingRun.Outcome o = TrainingRun.run(config, data, out, progress);
+                TrainingRun.Outcome o = TrainingRun.run(config, data, out, progress, resume);
                 summarise("stage1", o.stage1(), progress);
                 summarise("stage2", o.stage2(), progress);
                 progress.onMessage(String.format(Locale.ROOT, "done in %.1f s", (System.nanoTime() - t0) / 1e9));

@@ -17,6 +17,12 @@ public final class Sha256 {
     /** The digest of a file's bytes. */
     public static String of(Path file) {
         MessageDigest md = digest();
+        update(md, file);
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    /** Feeds a file's bytes to {@code md} (for a digest over several files). */
+    public static void update(MessageDigest md, Path file) {
         try (InputStream in = Files.newInputStream(file)) {
             byte[] buf = new byte[1 << 16];
             for (int r; (r = in.read(buf)) > 0; ) {
@@ -25,7 +31,6 @@ public final class Sha256 {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + " to compute its SHA-256: " + e.getMessage(), e);
         }
-        return HexFormat.of().formatHex(md.digest());
     }
 
     /** The digest of a text's UTF-8 bytes. */
@@ -38,7 +43,8 @@ public final class Sha256 {
         return s != null && s.matches("[0-9a-f]{64}");
     }
 
-    private static MessageDigest digest() {
+    /** A fresh SHA-256 digest. */
+    public static MessageDigest digest() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

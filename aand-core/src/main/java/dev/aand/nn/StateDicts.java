@@ -2,8 +2,10 @@ package dev.aand.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import dev.aand.backbone.weights.DType;
 import dev.aand.backbone.weights.HostTensor;
 import dev.aand.backbone.weights.StateDictBinder;
+import java.nio.ByteOrder;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -16,9 +18,15 @@ public final class StateDicts {
         LinkedHashMap<String, HostTensor> out = new LinkedHashMap<>();
         state.forEach((k, v) -> {
             long[] shape = v.getShape().getShape();
-            out.put(k, v.getDataType() == DataType.INT64
-                    ? HostTensor.ofLongs(shape, v.toLongArray())
-                    : HostTensor.ofFloats(shape, v.toType(DataType.FLOAT32, false).toFloatArray()));
+            if (v.getDataType() == DataType.INT64) {
+                out.put(k, HostTensor.ofLongs(shape, v.toLongArray()));
+            } else if (v.getDataType() == DataType.FLOAT32 && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
+                // The engine's bytes are already the file's layout: one copy instead of three
+                // (checkpoints copy hundreds of MB after every epoch).
+                out.put(k, new HostTensor(DType.F32, shape, v.toByteArray()));
+            } else {
+                out.put(k, HostTensor.ofFloats(shape, v.toType(DataType.FLOAT32, false).toFloatArray()));
+            }
         });
         return out;
     }

@@ -1,7 +1,7 @@
 package dev.aand.synth;
 
 /** Derives independent, well-mixed seeds from a base seed and a path of integers. */
-final class Seeds {
+public final class Seeds {
     private Seeds() {}
 
     /**
@@ -9,7 +9,7 @@ final class Seeds {
      * index) gives a stream that depends on nothing but those numbers -- never on the thread or
      * the order in which samples are made.
      */
-    static long derive(long seed, long... parts) {
+    public static long derive(long seed, long... parts) {
         long s = mix(seed + 0x9E3779B97F4A7C15L);
         for (long p : parts) {
             s = mix(s ^ mix(p + 0x632BE59BD9B4E019L));

@@ -2,7 +2,11 @@ package dev.aand.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.aand.backbone.weights.HostTensor;
+import dev.aand.nn.StateDicts;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -13,6 +17,7 @@ import java.util.Map;
  * tensors that layers hold keep their identity and gradient flag.
  */
 public final class Adam implements AutoCloseable {
+    private final List<String> names;
     private final List<NDArray> params;
     private final List<NDArray> m = new ArrayList<>();
     private final List<NDArray> v = new ArrayList<>();
@@ -24,6 +29,7 @@ public final class Adam implements AutoCloseable {
     private int step;
 
     public Adam(Map<String, NDArray> parameters, double lr, double beta1, double beta2) {
+        this.names = List.copyOf(parameters.keySet());
         this.params = List.copyOf(parameters.values());
         this.manager = params.isEmpty() ? NDManager.newBaseManager() : params.get(0).getManager().newSubManager();
         for (NDArray p : params) {
@@ -78,6 +84,45 @@ public final class Adam implements AutoCloseable {
     /** The second moment (exp_avg_sq) of the i-th parameter. */
     NDArray secondMoment(int i) {
         return v.get(i);
+    }
+
+    /**
+     * What a checkpoint needs to continue exactly where this optimizer stands.
+     *
+     * @param steps updates applied so far (the bias corrections depend on it)
+     * @param moments "m." and "v." + parameter name -> first and second moment, host copies
+     */
+    public record State(int steps, Map<String, HostTensor> moments) {}
+
+    /** A host copy of the step count and both moments of every parameter. */
+    public State state() {
+        Map<String, NDArray> live = new LinkedHashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            live.put("m." + names.get(i), m.get(i));
+            live.put("v." + names.get(i), v.get(i));
+        }
+        return new State(step, StateDicts.toHost(live));
+    }
+
+    /** Continues from a saved state of an optimizer over the same parameters. */
+    public void restore(State state) {
+        for (int i = 0; i < names.size(); i++) {
+            replace(m, i, state.moments().get("m." + names.get(i)));
+            replace(v, i, state.moments().get("v." + names.get(i)));
+        }
+        this.step = state.steps();
+    }
+
+    private void replace(List<NDArray> moments, int i, HostTensor saved) {
+        NDArray old = moments.get(i);
+        long[] shape = old.getShape().getShape();
+        if (saved == null || !Arrays.equals(saved.shape(), shape)) {
+            throw new IllegalArgumentException("optimizer state for " + names.get(i) + " is "
+                    + (saved == null ? "missing" : "of shape " + HostTensor.formatShape(saved.shape()))
+                    + ", the parameter has shape " + HostTensor.formatShape(shape));
+        }
+        moments.set(i, manager.create(saved.toFloatArray(), old.getShape()));
+        old.close();
     }
 
     @Override

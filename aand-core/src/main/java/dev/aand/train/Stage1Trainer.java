@@ -10,6 +10,7 @@ import ai.djl.training.GradientCollector;
 import dev.aand.config.AandConfig;
 import dev.aand.model.AandModel;
 import dev.aand.model.ResidualAnomalyAmplifier;
+import dev.aand.synth.Seeds;
 import dev.aand.synth.SyntheticBatchLoader;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,6 +26,8 @@ import java.util.SplittableRandom;
  */
 public final class Stage1Trainer {
     public static final String STAGE = "stage1";
+    /** Seed stream of the amplification loss's position sampling. */
+    private static final long POSITIONS = 0x5A17L;
 
     private final AandModel model;
     private final AandConfig config;
@@ -39,6 +42,11 @@ public final class Stage1Trainer {
     }
 
     public List<EpochLog> train(SyntheticBatchLoader loader, NDManager manager) {
+        return train(loader, manager, StageProgress.FRESH);
+    }
+
+    /** Trains the epochs after {@code progress.epochsDone()}; returns their logs. */
+    public List<EpochLog> train(SyntheticBatchLoader loader, NDManager manager, StageProgress progress) {
         List<ResidualAnomalyAmplifier> raa = model.amplifiers();
         Map<String, NDArray> params = new LinkedHashMap<>();
         for (int i = 0; i < raa.size(); i++) {
@@ -48,11 +56,15 @@ public final class Stage1Trainer {
         List<EpochLog> logs = new ArrayList<>();
         int epochs = config.stage1Epochs();
         int size = config.imageSize();
-        // Sampling positions for the amplification loss uses its own seeded stream.
-        SplittableRandom rng = new SplittableRandom(config.seed() ^ 0x5A17L);
         Engine engine = manager.getEngine();
         try (Adam adam = new Adam(params, config.learningRate(), config.beta1(), config.beta2())) {
-            for (int epoch = 0; epoch < epochs; epoch++) {
+            if (progress.optimizer() != null) {
+                adam.restore(progress.optimizer());
+            }
+            for (int epoch = progress.epochsDone(); epoch < epochs; epoch++) {
+                // Positions for the amplification loss come from a stream of (seed, epoch), so a
+                // run resumed at this epoch draws what an uninterrupted one would.
+                SplittableRandom rng = new SplittableRandom(Seeds.derive(config.seed(), POSITIONS, epoch));
                 double lr = config.learningRateAt(epoch, epochs);
                 adam.setLearningRate(lr);
                 LossMeter meter = new LossMeter();
@@ -90,11 +102,13 @@ public final class Stage1Trainer {
                         meter.add(terms);
                         double ips = b.size() / ((System.nanoTime() - t0) / 1e9);
                         listener.onStep(STAGE, epoch, epochs, step, steps, terms, ips);
+                        HaltPoint.reach(STAGE, epoch, step);
                     }
                 }
                 EpochLog log = new EpochLog(STAGE, epoch, meter.means(), lr, (System.nanoTime() - start) / 1e9, seen);
                 logs.add(log);
                 listener.onEpoch(log);
+                progress.epochEnded(log, adam);
             }
         }
         return logs;

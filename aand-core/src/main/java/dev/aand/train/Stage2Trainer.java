@@ -40,6 +40,11 @@ public final class Stage2Trainer {
 
     /** @param images normal training images, CHW RGB float[3*S*S] in [0,255] */
     public List<EpochLog> train(List<float[]> images, NDManager manager) {
+        return train(images, manager, StageProgress.FRESH);
+    }
+
+    /** Trains the epochs after {@code progress.epochsDone()}; returns their logs. */
+    public List<EpochLog> train(List<float[]> images, NDManager manager, StageProgress progress) {
         ReverseDistillationNets student = model.student();
         student.train(true);
         Engine engine = manager.getEngine();
@@ -50,7 +55,10 @@ public final class Stage2Trainer {
         int steps = (n + batch - 1) / batch;
         List<EpochLog> logs = new ArrayList<>();
         try (Adam adam = new Adam(student.parameters(), config.learningRate(), config.beta1(), config.beta2())) {
-            for (int epoch = 0; epoch < epochs; epoch++) {
+            if (progress.optimizer() != null) {
+                adam.restore(progress.optimizer());
+            }
+            for (int epoch = progress.epochsDone(); epoch < epochs; epoch++) {
                 double lr = config.learningRateAt(epoch, epochs);
                 adam.setLearningRate(lr);
                 int[] order = Shuffle.permutation(n, new SplittableRandom(config.seed() * 1_000_003L + epoch));
@@ -84,10 +92,12 @@ public final class Stage2Trainer {
                     meter.add(terms);
                     listener.onStep(STAGE, epoch, epochs, step + 1, steps, terms,
                             count / ((System.nanoTime() - t0) / 1e9));
+                    HaltPoint.reach(STAGE, epoch, step + 1);
                 }
                 EpochLog log = new EpochLog(STAGE, epoch, meter.means(), lr, (System.nanoTime() - start) / 1e9, n);
                 logs.add(log);
                 listener.onEpoch(log);
+                progress.epochEnded(log, adam);
             }
         } finally {
             student.train(false);

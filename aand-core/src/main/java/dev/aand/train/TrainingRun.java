@@ -21,14 +21,17 @@ import dev.aand.synth.ForegroundRules;
 import dev.aand.synth.SynthesisConfig;
 import dev.aand.synth.SyntheticBatchLoader;
 import dev.aand.synth.TextureBank;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * A whole training run: decode the normal training images once, compute their foreground masks
  * once, stage 1 on synthetic anomalies, stage 2 on the normal images, a decision threshold from
- * held-back normal images, and the model directory. The test split is never read here.
+ * held-back normal images, and the model directory. The test split is never read here. A
+ * checkpoint after every epoch lets a crashed run resume ({@link TrainingCheckpoint}).
  */
 public final class TrainingRun {
     private TrainingRun() {}
@@ -45,8 +48,30 @@ public final class TrainingRun {
     public record Outcome(Path modelDir, List<EpochLog> stage1, List<EpochLog> stage2, GateQuality gate,
             ModelStore.ModelInfo info) {}
 
+    /** A fresh run; refuses to start over the checkpoint of an interrupted one. */
     public static Outcome run(AandConfig config, AnomalyDataset data, Path out, TrainingListener listener) {
+        return run(config, data, out, listener, false);
+    }
+
+    /**
+     * Trains and writes the model to {@code out}, saving a checkpoint beside it after every epoch
+     * ({@link TrainingCheckpoint}); the checkpoint is removed once the model is written.
+     *
+     * @param resume continue from the checkpoint of an interrupted run with the same configuration
+     *     and data; the model is then byte-identical to an uninterrupted run's
+     */
+    public static Outcome run(AandConfig config, AnomalyDataset data, Path out, TrainingListener listener,
+            boolean resume) {
         config.validate();
+        Path checkpoint = TrainingCheckpoint.beside(out);
+        String fingerprint = TrainingCheckpoint.fingerprint(data);
+        TrainingCheckpoint from = null;
+        if (resume) {
+            from = TrainingCheckpoint.resume(checkpoint, config, fingerprint);
+        } else if (Files.exists(checkpoint)) {
+            throw new IllegalArgumentException("an interrupted run left " + checkpoint
+                    + ": resume it (--resume) or delete it to start over");
+        }
         OfflineEngine.get();
         int size = config.imageSize();
         List<Sample> train = data.train();
@@ -59,36 +84,85 @@ public final class TrainingRun {
         List<float[]> foregrounds = images.parallelStream()
                 .map(img -> ForegroundMask.compute(img, size, size, rule)).toList();
 
-        try (NDManager manager = NDManager.newBaseManager()) {
+        try (NDManager manager = NDManager.newBaseManager();
+                CheckpointWriter writer = new CheckpointWriter(checkpoint, config, fingerprint,
+                        train.size() + data.validation().size(), listener)) {
             Backbone teacher = Backbones.create(config.backbone(),
                     config.weights() == null ? null : Path.of(config.weights()), manager, config.seed());
             AandModel model = new AandModel(teacher, config, new InitContext(manager, config.seed()));
             listener.onMessage(String.format("teacher %s, method %s, %,d trainable parameters", teacher.name(),
                     config.method(), model.parameterCount()));
+            List<EpochLog> logs = new ArrayList<>();
+            if (from != null) {
+                from.restore(model, checkpoint);
+                logs.addAll(from.logs());
+                listener.onMessage("resuming from " + checkpoint + " after " + from.stage() + " epoch "
+                        + from.epochsDone());
+            }
 
-            List<EpochLog> stage1 = List.of();
             GateQuality gate = null;
             if (config.method().usesAmplification() && config.stage1Epochs() > 0) {
                 TextureBank textures = config.textures() == null
                         ? TextureBank.defaults(size) : TextureBank.fromFolder(Path.of(config.textures()), size);
                 AnomalySynthesizer synthesizer = new AnomalySynthesizer(textures, size, synthesis(config));
-                try (SyntheticBatchLoader loader = new SyntheticBatchLoader(images, foregrounds, synthesizer,
-                        Math.min(config.batchSize(), images.size()), config.seed(), config.synthesisThreads(), false)) {
-                    stage1 = new Stage1Trainer(model, listener).train(loader, manager);
+                StageProgress progress = progress(from, Stage1Trainer.STAGE, model, logs, writer);
+                if (progress.epochsDone() < config.stage1Epochs()) {
+                    try (SyntheticBatchLoader loader = new SyntheticBatchLoader(images, foregrounds, synthesizer,
+                            Math.min(config.batchSize(), images.size()), config.seed(), config.synthesisThreads(),
+                            false)) {
+                        new Stage1Trainer(model, listener).train(loader, manager, progress);
+                    }
                 }
                 gate = GateQuality.measure(model, synthesizer, images, foregrounds, 32, config.seed() + 1,
                         config.gateLabelThreshold(), manager);
                 listener.onMessage(gate.toString());
             }
-            List<EpochLog> stage2 = List.of();
             if (model.hasStudent() && config.stage2Epochs() > 0) {
-                stage2 = new Stage2Trainer(model, listener).train(images, manager);
+                new Stage2Trainer(model, listener).train(images, manager,
+                        progress(from, Stage2Trainer.STAGE, model, logs, writer));
             }
+            writer.finish();
             ModelStore.ModelInfo info = threshold(model, data, images, config, manager, listener);
             ModelStore.save(model, info, out);
+            HaltPoint.reach("model-written");
+            TrainingCheckpoint.delete(checkpoint);
             listener.onMessage("model written to " + out);
-            return new Outcome(out, stage1, stage2, gate, info);
+            return new Outcome(out, ofStage(logs, Stage1Trainer.STAGE), ofStage(logs, Stage2Trainer.STAGE), gate,
+                    info);
         }
+    }
+
+    /**
+     * A stage's start and per-epoch checkpoint. A stage-2 checkpoint means stage 1 is complete;
+     * a stage-1 checkpoint means stage 2 has not begun.
+     */
+    private static StageProgress progress(TrainingCheckpoint from, String stage, AandModel model,
+            List<EpochLog> logs, CheckpointWriter writer) {
+        boolean same = from != null && from.stage().equals(stage);
+        boolean stage1Over = from != null && stage.equals(Stage1Trainer.STAGE) && !same;
+        int done = same ? from.epochsDone() : stage1Over ? model.config().stage1Epochs() : 0;
+        Adam.State optimizer = same ? from.optimizer() : null;
+        return new StageProgress() {
+            @Override
+            public int epochsDone() {
+                return done;
+            }
+
+            @Override
+            public Adam.State optimizer() {
+                return optimizer;
+            }
+
+            @Override
+            public void epochEnded(EpochLog log, Adam adam) {
+                logs.add(log);
+                writer.save(log, model, adam, logs);
+            }
+        };
+    }
+
+    private static List<EpochLog> ofStage(List<EpochLog> logs, String stage) {
+        return logs.stream().filter(l -> l.stage().equals(stage)).toList();
     }
 
     static SynthesisConfig synthesis(AandConfig c) {

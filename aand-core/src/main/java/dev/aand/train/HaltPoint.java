@@ -1,0 +1,50 @@
+package dev.aand.train;
+
+/**
+ * Crash simulation for tests: when the system property {@code aand.test.haltAt} names a point,
+ * the JVM halts there with exit code 137, as after {@code kill -9}: no shutdown hooks, no
+ * finally blocks, no flushing. A test can then kill a training process at an exact step or in
+ * the middle of a checkpoint save, which a signal sent from outside cannot hit reliably.
+ *
+ * <p>Points: {@code stage1:epoch<E>:step<S>} and {@code stage2:epoch<E>:step<S>} after an
+ * optimisation step (E from 0, S from 1); {@code save:<stage>:epoch<E>:written} once the new
+ * checkpoint is complete but not yet renamed into place, {@code save:<stage>:epoch<E>:renamed}
+ * once it is; {@code model-written} after the model directory is saved and before the checkpoint
+ * is removed.
+ */
+final class HaltPoint {
+    static final String PROPERTY = "aand.test.haltAt";
+    private static final String TARGET = System.getProperty(PROPERTY);
+    private static volatile Runnable beforeStepHalt = () -> {};
+
+    private HaltPoint() {}
+
+    /** Whether a halt point is set (only then is anything registered here). */
+    static boolean armed() {
+        return TARGET != null;
+    }
+
+    /**
+     * What a step halt waits for first: the checkpoint writes already started. A real kill lands
+     * after the previous epoch's checkpoint is on disk (epochs take far longer than writes); without
+     * this wait, what a test found on disk would depend on the machine's speed.
+     */
+    static void beforeStepHalt(Runnable settle) {
+        beforeStepHalt = settle;
+    }
+
+    static void reach(String point) {
+        if (TARGET != null && TARGET.equals(point)) {
+            System.err.println("halting at " + point + " (" + PROPERTY + ")");
+            Runtime.getRuntime().halt(137);
+        }
+    }
+
+    /** After an optimisation step. */
+    static void reach(String stage, int epoch, int step) {
+        if (TARGET != null && TARGET.equals(stage + ":epoch" + epoch + ":step" + step)) {
+            beforeStepHalt.run();
+            reach(TARGET);
+        }
+    }
+}
