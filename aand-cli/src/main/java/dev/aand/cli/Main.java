@@ -19,6 +19,8 @@ public final class Main {
 
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        // Hyper-parameter defaults come from the configuration record, for every subcommand.
+        cl.setDefaultValueProvider(new ConfigDefaults());
         cl.setExecutionStrategy(Main::execute);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             // Users get one clear line; a stack trace only on request.

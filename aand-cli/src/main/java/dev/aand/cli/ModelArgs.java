@@ -8,18 +8,21 @@ import picocli.CommandLine.Option;
 
 /** Options that choose the network: teacher, its weights, the method and the input size. */
 final class ModelArgs {
-    @Option(names = "--backbone", defaultValue = "mobilenet_v1",
-            description = "Teacher: mobilenet_v1 (embedded), resnet18, resnet34, resnet50, wide_resnet50_2.")
+    @ConfigDefaults.Key("backbone")
+    @Option(names = "--backbone",
+            description = "Teacher: mobilenet_v1 (embedded), resnet18, resnet34, resnet50, wide_resnet50_2 (default: ${DEFAULT-VALUE}).")
     String backbone;
 
     @Option(names = "--weights", description = "Teacher checkpoint (.pth/.pt torchvision state_dict or .safetensors).")
     Path weights;
 
-    @Option(names = "--method", defaultValue = "aand",
+    @ConfigDefaults.Key("method")
+    @Option(names = "--method",
             description = "aand, rd, rd+hkd, raa, gate-score, ungated, learnable, sigmoid (default: ${DEFAULT-VALUE}).")
     String method;
 
-    @Option(names = "--image-size", defaultValue = "256",
+    @ConfigDefaults.Key("imageSize")
+    @Option(names = "--image-size",
             description = "Input size in pixels, a multiple of 32 up to 1024 (default: ${DEFAULT-VALUE}).")
     int imageSize;
 

@@ -95,27 +95,35 @@ final class TrainCommand implements Callable<Integer> {
         @Mixin
         ModelArgs model = new ModelArgs();
 
-        @Option(names = "--batch-size", defaultValue = "16") int batchSize;
-        @Option(names = "--stage1-epochs", defaultValue = "100") int stage1Epochs;
-        @Option(names = "--stage2-epochs", defaultValue = "120",
+        @ConfigDefaults.Key("batchSize")
+        @Option(names = "--batch-size", description = "Images per step (default: ${DEFAULT-VALUE}).") int batchSize;
+        @ConfigDefaults.Key("stage1Epochs")
+        @Option(names = "--stage1-epochs", description = "Stage-1 epochs (default: ${DEFAULT-VALUE}).") int stage1Epochs;
+        @ConfigDefaults.Key("stage2Epochs")
+        @Option(names = "--stage2-epochs",
                 description = "Stage-2 epochs, at least 1 for methods with a student (default: ${DEFAULT-VALUE}).")
         int stage2Epochs;
-        @Option(names = "--lr", defaultValue = "0.005") double lr;
+        @ConfigDefaults.Key("learningRate")
+        @Option(names = "--lr", description = "Adam learning rate, both stages (default: ${DEFAULT-VALUE}).") double lr;
 
         @Option(names = "--textures", description = "Folder of texture images for synthetic anomalies (default: shipped CC0 set).")
         Path textures;
 
-        @Option(names = "--foreground", defaultValue = "auto",
+        @ConfigDefaults.Key("foreground")
+        @Option(names = "--foreground",
                 description = "Foreground rule: auto (built-in table), whole, above:T, below:T, disc, rect.")
         String foreground;
 
-        @Option(names = "--validation", defaultValue = "0",
+        @ConfigDefaults.Key("validationFraction")
+        @Option(names = "--validation",
                 description = "Fraction of train/good held back to set the decision threshold (default: ${DEFAULT-VALUE}).")
         double validation;
 
-        @Option(names = "--seed", defaultValue = "0") long seed;
+        @ConfigDefaults.Key("seed")
+        @Option(names = "--seed", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).") long seed;
 
-        @Option(names = "--threads", defaultValue = "2", description = "Threads synthesising anomalies beside the engine.")
+        @ConfigDefaults.Key("synthesisThreads")
+        @Option(names = "--threads", description = "Threads synthesising anomalies beside the engine (default: ${DEFAULT-VALUE}).")
         int threads;
 
         /** Refuses out-of-range values with one line naming the option and its range. */

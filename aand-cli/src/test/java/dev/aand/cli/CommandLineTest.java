@@ -17,11 +17,8 @@ import picocli.CommandLine.Command;
 class CommandLineTest {
     @Test
     void trainOptionsBecomeTheConfiguration() {
-        TrainCommand train = new TrainCommand();
-        new CommandLine(train).parseArgs("--dataset", "mvtec", "--root", "/data", "--category", "bottle",
-                "--out", "m", "--backbone", "resnet18", "--method", "rd+hkd", "--image-size", "128",
+        AandConfig c = parsedTrain("--backbone", "resnet18", "--method", "rd+hkd", "--image-size", "128",
                 "--stage1-epochs", "3", "--stage2-epochs", "4", "--validation", "0.1", "--seed", "9");
-        AandConfig c = train.hp.toConfig();
         assertEquals("resnet18", c.backbone());
         assertEquals(Method.RD_HKD, c.method());
         assertEquals(128, c.imageSize());
@@ -30,6 +27,22 @@ class CommandLineTest {
         assertEquals(0.1, c.validationFraction());
         assertEquals(9L, c.seed());
         assertEquals(16, c.batchSize(), "unset options keep the paper's defaults");
+    }
+
+    @Test
+    void everyUnsetTrainOptionTakesTheConfigurationRecordsDefault() {
+        assertEquals(AandConfig.defaults(), parsedTrain());
+    }
+
+    /** The configuration {@code aand train} would use, with the required options and {@code args}. */
+    private static AandConfig parsedTrain(String... args) {
+        CommandLine cl = Main.commandLine();
+        java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of("train", "--dataset", "mvtec",
+                "--root", "/data", "--category", "bottle", "--out", "m"));
+        all.addAll(java.util.List.of(args));
+        CommandLine.ParseResult r = cl.parseArgs(all.toArray(String[]::new));
+        TrainCommand train = (TrainCommand) r.subcommand().commandSpec().userObject();
+        return train.hp.toConfig();
     }
 
     @Test
