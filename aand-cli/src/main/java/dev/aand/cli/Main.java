@@ -8,7 +8,10 @@ import picocli.CommandLine.Command;
 @Command(name = "aand", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Industrial visual anomaly detection with AAND (advanced teacher + reverse distillation).",
         subcommands = {DemoCommand.class, TrainCommand.class, TestCommand.class, PredictCommand.class,
-                BenchCommand.class, CommandLine.HelpCommand.class})
+                BenchCommand.class, CommandLine.HelpCommand.class},
+        // The launcher (./aand) runs 'spark' from the aand-spark job jar, so that aand.jar carries no Spark.
+        footer = {"", "Scale out: ./aand spark score|train|test runs batch scoring, multi-category",
+                "training and evaluation on Apache Spark (see ./aand spark --help)."})
 public final class Main {
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
@@ -18,7 +21,11 @@ public final class Main {
     }
 
     static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Main());
+        return withErrorHandling(new CommandLine(new Main()));
+    }
+
+    /** One clear line per failure, a stack trace only with AAND_DEBUG set (aand-spark's commands too). */
+    public static CommandLine withErrorHandling(CommandLine cl) {
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             // Users get one clear line; a stack trace only on request.
             cmd.getErr().println("error: " + message(ex));
@@ -30,7 +37,8 @@ public final class Main {
         return cl;
     }
 
-    private static String message(Throwable ex) {
+    /** The first message along a failure's cause chain. */
+    public static String message(Throwable ex) {
         Throwable t = ex;
         while (t.getMessage() == null && t.getCause() != null) {
             t = t.getCause();
@@ -42,7 +50,7 @@ public final class Main {
         OfflineEngine.get();
     }
 
-    static final class VersionProvider implements CommandLine.IVersionProvider {
+    public static final class VersionProvider implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
             return new String[] {"aand " + dev.aand.train.Version.get()};

@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "test", mixinStandardHelpOptions = true,
         description = "Score a test split with a trained model: metrics.json, scores.csv and an HTML report.")
-final class TestCommand implements Callable<Integer> {
+public final class TestCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Model directory written by 'aand train'.")
     Path model;
 
@@ -52,8 +52,8 @@ final class TestCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Evaluates {@code modelDir} on the test split and writes the report directory. */
-    static Evaluation run(Path modelDir, AnomalyDataset data, Path out, boolean saveMaps, int batchSize)
+    /** Evaluates {@code modelDir} on the test split and writes the report directory (also used by aand-spark). */
+    public static Evaluation run(Path modelDir, AnomalyDataset data, Path out, boolean saveMaps, int batchSize)
             throws IOException {
         Files.createDirectories(out);
         try (NDManager manager = NDManager.newBaseManager()) {

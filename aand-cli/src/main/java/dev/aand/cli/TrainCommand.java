@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train an AAND model on the normal training images of one category.")
-final class TrainCommand implements Callable<Integer> {
+public final class TrainCommand implements Callable<Integer> {
     @Mixin
     DatasetArgs dataset = new DatasetArgs();
 
@@ -33,7 +33,8 @@ final class TrainCommand implements Callable<Integer> {
         return train(config, data, out);
     }
 
-    static int train(AandConfig config, AnomalyDataset data, Path out) {
+    /** Trains one model with console progress and a log beside it (also used by aand-spark). */
+    public static int train(AandConfig config, AnomalyDataset data, Path out) {
         long t0 = System.nanoTime();
         try (TrainingProgress progress = new TrainingProgress(System.err, out.resolveSibling(out.getFileName() + ".log"))) {
             progress.onMessage(String.format("training %s/%s: %d normal images (%d held back for the threshold)",
@@ -57,7 +58,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** Every tunable hyper-parameter that the command line exposes; the rest keep the defaults. */
-    static final class HyperParameters {
+    public static final class HyperParameters {
         @Mixin
         ModelArgs model = new ModelArgs();
 
@@ -82,7 +83,7 @@ final class TrainCommand implements Callable<Integer> {
         @Option(names = "--threads", defaultValue = "2", description = "Threads synthesising anomalies beside the engine.")
         int threads;
 
-        AandConfig toConfig() {
+        public AandConfig toConfig() {
             Map<String, Object> o = new LinkedHashMap<>();
             model.putInto(o);
             o.put("batchSize", batchSize);
