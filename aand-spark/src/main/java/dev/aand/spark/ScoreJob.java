@@ -74,6 +74,9 @@ public final class ScoreJob {
             throw new UncheckedIOException("cannot check output " + o.output() + ": " + e.getMessage(), e);
         }
         Dataset<Row> paths = ScoreInput.parse(o.inputType()).paths(spark, o.input());
+        if (paths.isEmpty()) {
+            throw new IllegalArgumentException("no images found in " + o.input());
+        }
         int partitions = o.partitions() > 0 ? o.partitions() : 2 * slots(sc);
         LongAccumulator scored = sc.longAccumulator("aand images scored");
         LongAccumulator failed = sc.longAccumulator("aand images failed");

@@ -192,6 +192,12 @@ class SparkJobsTest {
                 "--output", dir.resolve("never").toString()));
         assertTrue(err.toString().startsWith("error: model folder not found: no-such-model"), err.toString());
         assertFalse(Files.exists(dir.resolve("never")));
+        err = new StringWriter();
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        assertEquals(1, run(err, "score", "--model", "shipped", "--input", empty.toString(), "--output",
+                dir.resolve("never").toString()));
+        assertEquals("error: no images found in " + empty, err.toString().trim());
+        assertFalse(Files.exists(dir.resolve("never")));
     }
 
     @Test
@@ -210,6 +216,12 @@ class SparkJobsTest {
             }
         };
         spark.sparkContext().addSparkListener(listener);
+        // The JVM's model cache: one model per folder and version, whatever the number of tasks.
+        try (ExecutorModels.Lease a = ExecutorModels.acquire(model); ExecutorModels.Lease b = ExecutorModels.acquire(model)) {
+            assertSame(a.model(), b.model());
+            assertEquals(sha256(model.resolve(ModelStore.WEIGHTS)), a.version());
+        }
+        int loaded = ExecutorModels.loadedCount();
         System.setProperty(FaultInjection.PROPERTY, "1");
         Path out = dir.resolve("retried.parquet");
         ScoreJob.Outcome r;
@@ -222,6 +234,8 @@ class SparkJobsTest {
             spark.sparkContext().removeSparkListener(listener);
         }
         assertEquals(1, failedTasks.get(), "exactly the injected failure");
+        assertTrue(succeededTasks.get() >= 3, "three scoring tasks, one of them on its second attempt");
+        assertEquals(loaded, ExecutorModels.loadedCount(), "the tasks used the model this JVM had loaded");
         assertEquals(12, r.images());
         assertEquals(0, r.errors());
         List<Row> rows = spark.read().parquet(out.toString()).collectAsList();
