@@ -22,7 +22,7 @@ final class CategoryJobs {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         return jsc.parallelize(categories, categories.size()).map(c -> {
             TaskContext ctx = TaskContext.get();
-            EngineThreads.configure(ctx == null ? 1 : ctx.cpus());
+            EngineThreads.start(ctx == null ? 1 : ctx.cpus());
             return work.call(c);
         }).collect();
     }

@@ -1,5 +1,7 @@
 package dev.aand.spark;
 
+import dev.aand.engine.OfflineEngine;
+
 /**
  * Sizes libtorch's thread pools for a Spark executor before the engine starts: intra-op threads
  * equal the cores one task owns ({@code spark.task.cpus}), so the tasks an executor runs at once
@@ -13,7 +15,8 @@ final class EngineThreads {
 
     private EngineThreads() {}
 
-    static synchronized void configure(int taskCpus) {
+    /** Sizes the pools for tasks of {@code taskCpus} cores and starts the engine, offline. */
+    static synchronized void start(int taskCpus) {
         if (System.getProperty(INTRA_OP) == null) {
             System.setProperty(INTRA_OP, Integer.toString(Math.max(1, taskCpus)));
         }
@@ -21,5 +24,7 @@ final class EngineThreads {
             // Our forward pass is one op stream: inter-op parallelism would only add threads.
             System.setProperty(INTER_OP, "1");
         }
+        // Executors start without the launcher's -Dai.djl.offline: the engine must start offline here.
+        OfflineEngine.get();
     }
 }

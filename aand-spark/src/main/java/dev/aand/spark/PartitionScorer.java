@@ -47,7 +47,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     @Override
     public Iterator<Row> call(Iterator<Row> paths) {
         TaskContext ctx = TaskContext.get();
-        EngineThreads.configure(ctx == null ? 1 : ctx.cpus());
+        EngineThreads.start(ctx == null ? 1 : ctx.cpus());
         // Decoding from memory: ImageIO's default disk cache would write every image to a temp file.
         ImageIO.setUseCache(false);
         ExecutorModels.Lease lease = ExecutorModels.acquire(ModelFolders.require(modelRef));

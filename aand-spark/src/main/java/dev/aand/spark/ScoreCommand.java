@@ -11,8 +11,8 @@ import picocli.CommandLine.Option;
         description = "Score images on Spark: one row per image (path, model_version, score, threshold, anomalous, "
                 + "peak_x, peak_y, anomalous_area, error) as Parquet or CSV.")
 final class ScoreCommand implements Callable<Integer> {
-    /** Local mode: one single-threaded task per core (measured faster than one task on every core; README). */
-    static final int LOCAL_TASK_CPUS = 1;
+    /** One single-threaded task per core: measured faster than one task on every core (README). */
+    static final int TASK_CPUS = 1;
 
     @Option(names = "--model", required = true,
             description = "Model folder: a path every node sees, or the NAME of --archives model.zip#NAME.")
@@ -51,7 +51,7 @@ final class ScoreCommand implements Callable<Integer> {
     public Integer call() {
         ImageBytes limits = new ImageBytes(Math.min(ImageBytes.MAX_FILE, maxFileMib << 20), (long) (maxMegapixels * 1e6));
         ScoreJob.Options o = new ScoreJob.Options(model, input, inputType, output, format, batchSize, partitions, limits);
-        SparkSession session = spark.session("score", cores -> LOCAL_TASK_CPUS);
+        SparkSession session = spark.session("score", cores -> TASK_CPUS);
         ScoreJob.Outcome r = ScoreJob.run(session, o);
         System.out.printf(Locale.ROOT, "scored %d images (%d could not be read) in %.1f s: %s%n", r.images(), r.errors(),
                 r.seconds(), output);

@@ -25,14 +25,15 @@ final class SparkArgs {
     Map<String, String> conf = new LinkedHashMap<>();
 
     @Option(names = "--task-cpus", description = "Cores per task, which is also libtorch's threads per task "
-            + "(default in local mode: see the command; on a cluster: spark.task.cpus).")
+            + "(default: see the command; spark.task.cpus when set).")
     Integer taskCpus;
 
     /**
-     * The session for a job. {@code localTaskCpus} maps a local master's core count to the cores
-     * each task gets when neither {@code --task-cpus} nor {@code spark.task.cpus} says.
+     * The session for a job. When neither {@code --task-cpus} nor {@code spark.task.cpus} says,
+     * {@code taskCpus} maps the cores of an executor (a local master's cores, or
+     * {@code spark.executor.cores} where set) to the cores each task gets.
      */
-    SparkSession session(String job, IntUnaryOperator localTaskCpus) {
+    SparkSession session(String job, IntUnaryOperator taskCpus) {
         SparkConf sc = new SparkConf(); // spark.* JVM properties included: spark-submit passes its settings so
         conf.forEach(sc::set);
         if (master != null) {
@@ -41,13 +42,17 @@ final class SparkArgs {
             sc.setMaster("local[*]");
         }
         Matcher local = LOCAL.matcher(sc.get("spark.master"));
-        if (taskCpus != null) {
-            if (taskCpus < 1) {
-                throw new IllegalArgumentException("--task-cpus must be at least 1, got " + taskCpus);
+        if (this.taskCpus != null) {
+            if (this.taskCpus < 1) {
+                throw new IllegalArgumentException("--task-cpus must be at least 1, got " + this.taskCpus);
             }
-            sc.set("spark.task.cpus", taskCpus.toString());
-        } else if (local.matches() && !sc.contains("spark.task.cpus")) {
-            sc.set("spark.task.cpus", Integer.toString(localTaskCpus.applyAsInt(localCores(local))));
+            sc.set("spark.task.cpus", this.taskCpus.toString());
+        } else if (!sc.contains("spark.task.cpus")) {
+            if (local.matches()) {
+                sc.set("spark.task.cpus", Integer.toString(taskCpus.applyAsInt(localCores(local))));
+            } else if (sc.contains("spark.executor.cores")) {
+                sc.set("spark.task.cpus", Integer.toString(taskCpus.applyAsInt(sc.getInt("spark.executor.cores", 1))));
+            }
         }
         if (local.matches()) {
             // A command-line run: no web UI to bind, but Spark's one-line stage progress.

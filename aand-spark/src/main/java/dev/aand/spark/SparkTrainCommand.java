@@ -30,7 +30,7 @@ final class SparkTrainCommand implements Callable<Integer> {
     public Integer call() {
         TrainJob.Options o = new TrainJob.Options(data.kind, data.root(), data.list(),
                 out.toAbsolutePath().normalize().toString(), hp.toConfig().toJson(), force);
-        // Local mode: one category at a time on every core; training is memory-hungry.
+        // One category per executor (locally: at a time) on all of its cores; training is memory-hungry.
         List<TrainJob.Result> results = TrainJob.run(spark.session("train", cores -> cores), o);
         System.out.print(TrainJob.table(results));
         return results.stream().anyMatch(r -> r.status().equals("failed")) ? 2 : 0;
