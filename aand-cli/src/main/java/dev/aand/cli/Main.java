@@ -8,7 +8,10 @@ import picocli.CommandLine.Command;
 @Command(name = "aand", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Industrial visual anomaly detection with AAND (advanced teacher + reverse distillation).",
         subcommands = {DemoCommand.class, TrainCommand.class, TestCommand.class, PredictCommand.class,
-                BenchCommand.class, ImportOfficialCommand.class, CommandLine.HelpCommand.class})
+                BenchCommand.class, ImportOfficialCommand.class, CommandLine.HelpCommand.class},
+        // The launcher (./aand) runs 'spark' from the aand-spark job jar, so that aand.jar carries no Spark.
+        footer = {"", "Scale out: ./aand spark score|train|test runs batch scoring, multi-category",
+                "training and evaluation on Apache Spark (see ./aand spark --help)."})
 public final class Main {
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
@@ -18,8 +21,15 @@ public final class Main {
     }
 
     static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Main());
-        // Hyper-parameter defaults come from the configuration record, for every subcommand.
+        return withErrorHandling(new CommandLine(new Main()));
+    }
+
+    /**
+     * The project's conventions on a command line (aand-spark's commands too): hyper-parameter
+     * defaults from the configuration record, one clear line per failure (a stack trace only with
+     * AAND_DEBUG set), out-of-memory errors included.
+     */
+    public static CommandLine withErrorHandling(CommandLine cl) {
         cl.setDefaultValueProvider(new ConfigDefaults());
         cl.setExecutionStrategy(Main::execute);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
@@ -66,7 +76,8 @@ public final class Main {
         }
     }
 
-    static String message(Throwable ex) {
+    /** The first message along a failure's cause chain. */
+    public static String message(Throwable ex) {
         Throwable t = ex;
         while (t.getMessage() == null && t.getCause() != null) {
             t = t.getCause();
@@ -78,7 +89,7 @@ public final class Main {
         OfflineEngine.get();
     }
 
-    static final class VersionProvider implements CommandLine.IVersionProvider {
+    public static final class VersionProvider implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
             return new String[] {"aand " + dev.aand.train.Version.get()};

@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "test", mixinStandardHelpOptions = true,
         description = "Score a test split with a trained model: metrics.json, scores.csv and an HTML report.")
-final class TestCommand implements Callable<Integer> {
+public final class TestCommand implements Callable<Integer> {
     @Mixin
     LoadArgs load = new LoadArgs();
 
@@ -52,7 +52,7 @@ final class TestCommand implements Callable<Integer> {
     CommandSpec spec;
 
     /** How a test run writes its report. */
-    record Settings(boolean force, boolean saveMaps, int batchSize, ModelStore.LoadOptions load) {}
+    public record Settings(boolean force, boolean saveMaps, int batchSize, ModelStore.LoadOptions load) {}
 
     @Override
     public Integer call() throws IOException {
@@ -68,8 +68,9 @@ final class TestCommand implements Callable<Integer> {
     /**
      * Evaluates {@code modelDir} on the test split and writes the report directory. The report is
      * staged and swapped in whole ({@link OutputDir}): a failure leaves the earlier report intact.
+     * Also used by aand-spark.
      */
-    static Evaluation run(Path modelDir, Supplier<AnomalyDataset> dataset, Path out, Settings settings)
+    public static Evaluation run(Path modelDir, Supplier<AnomalyDataset> dataset, Path out, Settings settings)
             throws IOException {
         try (OutputDir dir = OutputDir.open(out, OutputKind.REPORT, settings.force());
                 NDManager manager = NDManager.newBaseManager()) {

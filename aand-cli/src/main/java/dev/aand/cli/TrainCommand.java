@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train an AAND model on the normal training images of one category.")
-final class TrainCommand implements Callable<Integer> {
+public final class TrainCommand implements Callable<Integer> {
     @Mixin
     DatasetArgs dataset = new DatasetArgs();
 
@@ -53,9 +53,9 @@ final class TrainCommand implements Callable<Integer> {
      * Trains into {@code out}, appending the story to {@code OUT.log}. The output folder is claimed
      * (checked and locked) before anything else, so a refused --out costs nothing and creates
      * nothing, and no second run can write the same model meanwhile. With {@code resume} the
-     * checkpoint beside {@code out} is continued; a model that run already wrote may be replaced.
+     * checkpoint beside {@code out} is continued; a model that run already wrote may be replaced. Also used by aand-spark.
      */
-    static int train(AandConfig config, Supplier<AnomalyDataset> dataset, Path out, boolean force, boolean resume) {
+    public static int train(AandConfig config, Supplier<AnomalyDataset> dataset, Path out, boolean force, boolean resume) {
         long t0 = System.nanoTime();
         try (OutputDir claim = OutputDir.open(out, OutputKind.MODEL, force || resume);
                 TrainingProgress progress = new TrainingProgress(System.err,
@@ -91,7 +91,7 @@ final class TrainCommand implements Callable<Integer> {
     static final int MAX_EPOCHS = 100_000;
 
     /** Every tunable hyper-parameter that the command line exposes; the rest keep the defaults. */
-    static final class HyperParameters {
+    public static final class HyperParameters {
         @Mixin
         ModelArgs model = new ModelArgs();
 
@@ -127,7 +127,7 @@ final class TrainCommand implements Callable<Integer> {
         int threads;
 
         /** Refuses out-of-range values with one line naming the option and its range. */
-        void check(CommandSpec spec) {
+        public void check(CommandSpec spec) {
             model.check(spec);
             OptionChecks.batchSize(spec, batchSize);
             OptionChecks.range(spec, "--stage1-epochs", stage1Epochs, 0, MAX_EPOCHS);
@@ -145,7 +145,7 @@ final class TrainCommand implements Callable<Integer> {
             OptionChecks.range(spec, "--threads", threads, 1, 256);
         }
 
-        AandConfig toConfig() {
+        public AandConfig toConfig() {
             Map<String, Object> o = new LinkedHashMap<>();
             model.putInto(o);
             o.put("batchSize", batchSize);

@@ -11,7 +11,8 @@ import java.util.stream.Stream;
 
 /** Folder listing shared by the dataset layouts: which files are images, in which order. */
 public final class ImageFiles {
-    static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp", "tif", "tiff");
+    /** File extensions read as images (lower case, without the dot). */
+    public static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp", "tif", "tiff");
 
     private ImageFiles() {}
 

@@ -134,8 +134,17 @@ public final class ImageLoader {
      * same checks as a file; {@code name} identifies it in error messages. The stream is not closed.
      */
     public static Decoded read(InputStream in, String name) {
+        return toRgb(decode(in, name));
+    }
+
+    /**
+     * Decodes an image from a stream (e.g. bytes read from a distributed file system) with the same
+     * checks as {@link #decode(Path)}; {@code name} identifies it in error messages. The stream is
+     * not closed.
+     */
+    public static BufferedImage decode(InputStream in, String name) {
         try (ImageInputStream iis = ImageIO.createImageInputStream(in)) {
-            return toRgb(decode(iis, name).image());
+            return decode(iis, name).image();
         } catch (IOException | RuntimeException e) {
             throw wrap(name, e);
         }
@@ -201,15 +210,31 @@ public final class ImageLoader {
     public static int[] dimensions(Path file) {
         requireFile(file);
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-            ImageReader reader = readerFor(in, file.toString());
-            try {
-                reader.setInput(in, true, true);
-                return new int[] {reader.getWidth(0), reader.getHeight(0)};
-            } finally {
-                reader.dispose();
-            }
+            return dimensions(in, file.toString());
         } catch (IOException | RuntimeException e) {
             throw wrap(file.toString(), e);
+        }
+    }
+
+    /**
+     * {@code {width, height}} from an image stream's header, without decoding the pixels: lets a
+     * caller bound an image's size before paying for it. The stream is not closed.
+     */
+    public static int[] dimensions(InputStream in, String name) {
+        try (ImageInputStream iis = ImageIO.createImageInputStream(in)) {
+            return dimensions(iis, name);
+        } catch (IOException | RuntimeException e) {
+            throw wrap(name, e);
+        }
+    }
+
+    private static int[] dimensions(ImageInputStream in, String name) throws IOException {
+        ImageReader reader = readerFor(in, name);
+        try {
+            reader.setInput(in, true, true);
+            return new int[] {reader.getWidth(0), reader.getHeight(0)};
+        } finally {
+            reader.dispose();
         }
     }
 
