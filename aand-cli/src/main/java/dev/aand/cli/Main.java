@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "aand", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Industrial visual anomaly detection with AAND (advanced teacher + reverse distillation).",
         subcommands = {DemoCommand.class, TrainCommand.class, TestCommand.class, PredictCommand.class,
-                BenchCommand.class, CommandLine.HelpCommand.class})
+                BenchCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");

@@ -69,11 +69,7 @@ public final class ImageLoader {
      * same checks as a file; {@code name} identifies it in error messages. The stream is not closed.
      */
     public static Decoded read(InputStream in, String name) {
-        try (ImageInputStream iis = ImageIO.createImageInputStream(in)) {
-            return toRgb(decode(iis, name).image());
-        } catch (IOException | RuntimeException e) {
-            throw wrap(name, e);
-        }
+        return toRgb(decode(in, name));
     }
 
     private static Decoded toRgb(BufferedImage img) {
@@ -102,15 +98,32 @@ public final class ImageLoader {
     public static int[] dimensions(Path file) {
         requireFile(file);
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-            ImageReader reader = readerFor(in, file.toString());
-            try {
-                reader.setInput(in, true, true);
-                return new int[] {reader.getWidth(0), reader.getHeight(0)};
-            } finally {
-                reader.dispose();
-            }
+            return dimensions(in, file.toString());
         } catch (IOException | RuntimeException e) {
             throw wrap(file.toString(), e);
+        }
+    }
+
+    /**
+     * {@code {width, height}} from the header of an image in a stream (e.g. a request body),
+     * without decoding the pixels; {@code name} identifies it in error messages. The stream is
+     * not closed.
+     */
+    public static int[] dimensions(InputStream in, String name) {
+        try (ImageInputStream iis = ImageIO.createImageInputStream(in)) {
+            return dimensions(iis, name);
+        } catch (IOException | RuntimeException e) {
+            throw wrap(name, e);
+        }
+    }
+
+    private static int[] dimensions(ImageInputStream in, String name) throws IOException {
+        ImageReader reader = readerFor(in, name);
+        try {
+            reader.setInput(in, true, true);
+            return new int[] {reader.getWidth(0), reader.getHeight(0)};
+        } finally {
+            reader.dispose();
         }
     }
 
@@ -120,6 +133,18 @@ public final class ImageLoader {
      */
     public static BufferedImage decode(Path file) {
         return decodeWithFormat(file).image();
+    }
+
+    /**
+     * Decodes an image from a stream (e.g. a request body) with the same checks as a file;
+     * {@code name} identifies it in error messages. The stream is not closed.
+     */
+    public static BufferedImage decode(InputStream in, String name) {
+        try (ImageInputStream iis = ImageIO.createImageInputStream(in)) {
+            return decode(iis, name).image();
+        } catch (IOException | RuntimeException e) {
+            throw wrap(name, e);
+        }
     }
 
     /** A decoded picture and the decoder's format name (lower case, e.g. "png", "jpeg"). */
