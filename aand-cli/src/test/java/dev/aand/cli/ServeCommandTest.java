@@ -5,15 +5,10 @@ import static org.junit.jupiter.api.Assertions.*;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.aand.config.AandConfig;
 import dev.aand.data.AnomalyDataset;
-import dev.aand.data.DatasetOptions;
-import dev.aand.data.Datasets;
 import dev.aand.data.Sample;
 import dev.aand.testing.Engines;
-import dev.aand.testing.TinyCookie;
-import dev.aand.train.TrainingListener;
-import dev.aand.train.TrainingRun;
+import dev.aand.testing.TinyModel;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -52,12 +47,9 @@ class ServeCommandTest {
     @BeforeAll
     static void trainTiny() {
         Engines.manager().close();
-        AnomalyDataset data = Datasets.open("mvtec",
-                DatasetOptions.of(TinyCookie.create(dir.resolve("data"), 6, 2, 3), "cookie").withValidation(0.34, 0));
-        AandConfig c = AandConfig.defaults().with(Map.of("imageSize", 32, "batchSize", 4, "stage1Epochs", 1,
-                "stage2Epochs", 1, "synthesisThreads", 1));
+        AnomalyDataset data = TinyModel.cookie(dir, 2, 3);
         models = dir.resolve("models");
-        TrainingRun.run(c, data, models.resolve("cookie"), TrainingListener.NONE);
+        TinyModel.train(data, models.resolve("cookie"), 0);
         images = data.test().stream().map(Sample::image).toList();
     }
 

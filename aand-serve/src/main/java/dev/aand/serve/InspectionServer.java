@@ -191,7 +191,10 @@ public final class InspectionServer implements AutoCloseable {
         serving.put("queue", options.queue());
         serving.put("max_body_bytes", options.maxBodyBytes());
         serving.put("max_pixels", options.maxPixels());
-        ctx.json(Map.of("models", list, "serving", serving));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("models", list);
+        body.put("serving", serving);
+        ctx.json(body);
     }
 
     private void reload(Context ctx) {
@@ -235,7 +238,7 @@ public final class InspectionServer implements AutoCloseable {
             ticket = w.admit(1); // before reading the body: a full queue costs the client nothing to learn
             try {
                 uploads = List.of(ImageUploads.raw(ctx, options.maxBodyBytes()));
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 ticket.cancel();
                 throw e;
             }
@@ -250,8 +253,8 @@ public final class InspectionServer implements AutoCloseable {
                 images.add(ImageFactory.getInstance().fromImage(p));
             }
             scored = ticket.submit(images);
-        } catch (RuntimeException e) {
-            ticket.cancel();
+        } catch (RuntimeException | Error e) {
+            ticket.cancel(); // the queue places go back whatever went wrong
             throw e;
         }
         ctx.future(() -> CompletableFuture.allOf(scored.toArray(CompletableFuture[]::new)).thenAcceptAsync(v -> {

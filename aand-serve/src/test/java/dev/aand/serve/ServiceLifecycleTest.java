@@ -266,11 +266,9 @@ class ServiceLifecycleTest {
             await("the image in the engine", server.engine::hasQueuedThreads);
             long t0 = System.nanoTime();
             assertFalse(server.stop(Duration.ofMillis(300)), "the deadline passed with a request in flight");
-            System.out.println("stop took " + (System.nanoTime() - t0) / 1e6);
             assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10));
             try {
                 HttpResponse<String> r = stuck.get(10, TimeUnit.SECONDS);
-                System.out.println("stuck answered after " + (System.nanoTime() - t0) / 1e6 + ": " + r.statusCode());
                 assertNotEquals(200, r.statusCode());
             } catch (java.util.concurrent.ExecutionException e) {
                 assertInstanceOf(IOException.class, e.getCause(), "the connection was cut");

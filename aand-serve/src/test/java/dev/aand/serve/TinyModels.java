@@ -1,19 +1,13 @@
 package dev.aand.serve;
 
-import dev.aand.config.AandConfig;
 import dev.aand.data.AnomalyDataset;
-import dev.aand.data.DatasetOptions;
-import dev.aand.data.Datasets;
 import dev.aand.data.Sample;
-import dev.aand.testing.TinyCookie;
-import dev.aand.train.TrainingListener;
-import dev.aand.train.TrainingRun;
+import dev.aand.testing.TinyModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -34,18 +28,14 @@ final class TinyModels {
         }
         try {
             root = Files.createTempDirectory("aand-serve-test-");
-            root.toFile().deleteOnExit();
+            Path made = root;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(made)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        AnomalyDataset data = Datasets.open("mvtec",
-                DatasetOptions.of(TinyCookie.create(root.resolve("data"), 6, 3, 3), "cookie").withValidation(0.34, 0));
-        AandConfig c = AandConfig.defaults().with(Map.of("imageSize", 32, "batchSize", 4, "stage1Epochs", 1,
-                "stage2Epochs", 1, "synthesisThreads", 1));
-        a = root.resolve("trained/a");
-        b = root.resolve("trained/b");
-        TrainingRun.run(c, data, a, TrainingListener.NONE);
-        TrainingRun.run(c.with("seed", 1L), data, b, TrainingListener.NONE);
+        AnomalyDataset data = TinyModel.cookie(root, 3, 3);
+        a = TinyModel.train(data, root.resolve("trained/a"), 0);
+        b = TinyModel.train(data, root.resolve("trained/b"), 1);
         images = data.test().stream().map(Sample::image).toList();
     }
 
@@ -65,6 +55,16 @@ final class TinyModels {
     static List<Path> images() {
         train();
         return images;
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // a temp folder left behind is harmless
+        }
     }
 
     /** Copies a model folder to {@code target} (a fresh folder). */
