@@ -300,6 +300,9 @@ class InspectionServerTest {
     void sixteenConcurrentClientsGetTheSingleRequestScores() throws Exception {
         int clients = 16;
         int rounds = 4;
+        // Native memory: the model's NDArrays (its manager and every predictor's) before and after.
+        ai.djl.ndarray.NDManager modelArrays = server.worker("cookie").current().zoo.getNDManager();
+        int arraysBefore = modelArrays.getManagedArrays().size();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try {
             List<Future<double[]>> futures = new ArrayList<>();
@@ -327,6 +330,7 @@ class InspectionServerTest {
         } finally {
             pool.shutdownNow();
         }
+        assertEquals(arraysBefore, modelArrays.getManagedArrays().size(), "every request's NDArrays were freed");
         // They were batched: some engine batch held more than one image.
         String metrics = http.get("/metrics").body();
         double batches = metric(metrics, "aand_batch_size_images_count{model=\"cookie\"}");
