@@ -145,8 +145,8 @@ run_hey() { # run_hey REQUESTS CONCURRENCY -> the RESULT line, like run_wrk's (h
   ' "$work/hey.txt"
 }
 field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
-rss_kib() { sed -n 's/^VmRSS: *\([0-9]*\) kB/\1/p' "/proc/$server_pid/status"; }
-non2xx() { echo "$1" | tr ' ' '\n' | grep '^status_' | grep -v '^status_2' | sed 's/^status_//' | tr '\n' ' '; }
+rss_kib() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$server_pid/status"; }
+non2xx() { echo "$1" | tr ' ' '\n' | { grep '^status_' || true; } | { grep -v '^status_2' || true; } | sed 's/^status_//' | tr '\n' ' '; }
 
 echo "load-test: warm-up" >&2
 run_wrk 8 5s >/dev/null
@@ -188,9 +188,9 @@ awk -v p="$(field "${result[1]}" p99_ms)" -v b="$bench1_ms" 'BEGIN { lim = 1.2 *
 nominal_bad=""
 for c in 1 8 32; do nominal_bad+="$(non2xx "${result[$c]}")"; done
 echo "non-2xx under nominal load (c=1, 8, 32): ${nominal_bad:-none}: $( [ -z "$nominal_bad" ] && echo PASS || echo FAIL)"
-over_bad="$(non2xx "${result[over]}" | tr ' ' '\n' | grep -v '^503$' | grep -v '^$' | tr '\n' ' ' || true)"
+over_bad="$(non2xx "${result[over]}" | tr ' ' '\n' | { grep -v '^503=' || true; } | { grep -v '^$' || true; } | tr '\n' ' ')"
 over_errs=$(( $(field "${result[over]}" err_connect) + $(field "${result[over]}" err_read) + $(field "${result[over]}" err_write) + $(field "${result[over]}" err_timeout) ))
-echo "overload: statuses other than 200/503: ${over_bad:-none}; socket errors/timeouts: $over_errs; 503s: $(field "${result[over]}" status_503): $( [ -z "$over_bad" ] && [ "$over_errs" = 0 ] && echo PASS || echo FAIL)"
+echo "overload: statuses other than 200/503: ${over_bad:-none}; socket errors/timeouts: $over_errs; 200s: $(field "${result[over]}" status_200 | grep . || echo 0), 503s: $(field "${result[over]}" status_503 | grep . || echo 0): $( [ -z "$over_bad" ] && [ "$over_errs" = 0 ] && echo PASS || echo FAIL)"
 awk -v a="$rss_before" -v b="$rss_after" -v n="$(field "${result[mem]}" requests)" 'BEGIN { g = (b - a) * 100 / a; printf "RSS %.0f MiB -> %.0f MiB over %d requests: %+.1f%% (target < 5%%): %s\n", a / 1024, b / 1024, n, g, (g < 5 ? "PASS" : "FAIL") }'
 echo "server exit status after SIGTERM: $exit_code ($( [ "$exit_code" = 0 ] && echo PASS || echo FAIL))"
 echo "logs and results: $work"
