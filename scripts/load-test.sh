@@ -159,6 +159,12 @@ over=$((4 * (queue + max_batch)))
 echo "load-test: overload, $over connections (4x queue + batch) for ${duration}s" >&2
 result[over]="$(run_wrk "$over" "${duration}s")"
 curl -sf "http://127.0.0.1:$port/health/live" >/dev/null || { echo "load-test: server not live after overload" >&2; exit 1; }
+# Images admitted during the overload are still scored after wrk hung up: let the queue empty.
+for _ in $(seq 1 600); do
+  depth="$(curl -sf "http://127.0.0.1:$port/metrics" | sed -n 's/^aand_queue_depth{model="model"} //p')"
+  [ "${depth%.*}" = 0 ] && break
+  sleep 0.5
+done
 
 warmup=$(( memory_requests / 10 > 80 ? memory_requests / 10 : 80 ))
 echo "load-test: memory: $warmup warm-up requests, then $memory_requests at concurrency 8" >&2
