@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "aand", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Industrial visual anomaly detection with AAND (advanced teacher + reverse distillation).",
         subcommands = {DemoCommand.class, TrainCommand.class, TestCommand.class, PredictCommand.class,
-                BenchCommand.class, ImportOfficialCommand.class, CommandLine.HelpCommand.class},
+                BenchCommand.class, ImportOfficialCommand.class, ServeCommand.class, CommandLine.HelpCommand.class},
         // The launcher (./aand) runs 'spark' from the aand-spark job jar, so that aand.jar carries no Spark.
         footer = {"", "Scale out: ./aand spark score|train|test runs batch scoring, multi-category",
                 "training and evaluation on Apache Spark (see ./aand spark --help)."})

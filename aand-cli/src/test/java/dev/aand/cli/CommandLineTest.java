@@ -51,7 +51,7 @@ class CommandLineTest {
         CommandLine cl = Main.commandLine();
         cl.setOut(new PrintWriter(out));
         assertEquals(0, cl.execute("--help"));
-        for (String c : new String[] {"demo", "train", "test", "predict", "bench"}) {
+        for (String c : new String[] {"demo", "train", "test", "predict", "bench", "serve"}) {
             assertTrue(out.toString().contains(c), c + " in help");
         }
         StringWriter err = new StringWriter();

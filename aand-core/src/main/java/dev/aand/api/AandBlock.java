@@ -2,6 +2,7 @@ package dev.aand.api;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
@@ -29,9 +30,17 @@ final class AandBlock extends AbstractBlock {
     @Override
     protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
             PairList<String, Object> params) {
-        try (NoGrad g = NoGrad.enter()) {
-            NDArray maps = inferencer.mapsOf(inputs.singletonOrThrow());
-            return new NDList(maps, AnomalyMapGenerator.scores(maps));
+        // The scope frees every temporary, including those derived from the weights (which DJL
+        // attaches to the model's own manager and would otherwise keep until the model closes).
+        try (NoGrad g = NoGrad.enter(); NDScope scope = new NDScope()) {
+            NDArray input = inputs.singletonOrThrow();
+            NDArray maps = inferencer.mapsOf(input);
+            NDArray scores = AnomalyMapGenerator.scores(maps);
+            NDScope.unregister(maps, scores);
+            // The outputs belong to the caller's (the predictor's per-call) manager.
+            maps.attach(input.getManager());
+            scores.attach(input.getManager());
+            return new NDList(maps, scores);
         }
     }
 

@@ -1,0 +1,103 @@
+package dev.aand.serve;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The served models: one {@link ModelWorker} per subfolder of the models folder, named after it.
+ * The set of names is fixed at start; a reload re-reads one of them.
+ */
+final class ModelRegistry {
+    static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+    private final Map<String, ModelWorker> workers;
+
+    private ModelRegistry(Map<String, ModelWorker> workers) {
+        this.workers = workers;
+    }
+
+    /**
+     * The model folders of {@code dir}, sorted by name. Hidden entries (a leading dot, e.g. a
+     * model being written by {@code aand train}) and plain files are passed over; any other name
+     * that is not {@code [a-z0-9][a-z0-9_-]*} (at most 64 characters) is refused.
+     */
+    static List<Path> discover(Path dir) {
+        List<Path> folders;
+        try (Stream<Path> s = Files.list(dir)) {
+            folders = s.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith("."))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list --models " + dir + ": " + e.getMessage(), e);
+        }
+        for (Path p : folders) {
+            String name = p.getFileName().toString();
+            if (!NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("model folder name '" + name + "' in " + dir
+                        + " is not allowed: names are [a-z0-9][a-z0-9_-]*, at most 64 characters");
+            }
+        }
+        if (folders.isEmpty()) {
+            throw new IllegalArgumentException("--models " + dir + " has no model folders (one subfolder per model)");
+        }
+        return folders;
+    }
+
+    /** Starts a worker per folder (no model loaded yet). */
+    static ModelRegistry create(List<Path> folders, ServeOptions options, Semaphore engine, ServeMetrics metrics) {
+        Map<String, ModelWorker> w = new LinkedHashMap<>();
+        for (Path p : folders) {
+            String name = p.getFileName().toString();
+            w.put(name, new ModelWorker(name, p, options, engine, metrics));
+        }
+        return new ModelRegistry(Map.copyOf(w));
+    }
+
+    /** Loads and verifies every model; the first failure names its folder. */
+    void loadAll(Consumer<String> log) {
+        for (ModelWorker w : sorted()) {
+            long t0 = System.nanoTime();
+            try {
+                w.load();
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("model '" + w.name + "' (" + w.dir + ") did not load: " + e.getMessage(), e);
+            }
+            log.accept(String.format(java.util.Locale.ROOT, "loaded model %s (%s) in %.1f s", w.name,
+                    w.current().version.substring(0, 12), (System.nanoTime() - t0) / 1e9));
+        }
+    }
+
+    /** The worker of {@code name}, or 404. */
+    ModelWorker get(String name) {
+        ModelWorker w = workers.get(name);
+        if (w == null) {
+            throw new ApiError(404, "unknown_model", "no model named '" + name + "'; known: "
+                    + String.join(", ", workers.keySet().stream().sorted().toList()));
+        }
+        return w;
+    }
+
+    boolean has(String name) {
+        return workers.containsKey(name);
+    }
+
+    Collection<ModelWorker> sorted() {
+        return workers.values().stream().sorted(java.util.Comparator.comparing(w -> w.name)).toList();
+    }
+
+    /** Stops every worker: queued images finish, every version is closed. */
+    void stop(long timeoutMs, Consumer<String> log) {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        for (ModelWorker w : sorted()) {
+            w.stop(Math.max(1, deadline - System.currentTimeMillis()), log);
+        }
+    }
+}

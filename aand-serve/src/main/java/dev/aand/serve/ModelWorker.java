@@ -1,0 +1,360 @@
+package dev.aand.serve;
+
+import ai.djl.inference.Predictor;
+import ai.djl.modality.cv.Image;
+import ai.djl.modality.cv.ImageFactory;
+import dev.aand.api.AnomalyResult;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * One model name's inference: its current version, its admission queue and the one thread that
+ * feeds its Predictor. Concurrent requests' images are gathered into one engine batch of up to
+ * {@code maxBatch} images; the first image waits at most {@code maxWaitMs} for company, and only
+ * while other admitted images are still being decoded (with nothing on its way there is nothing to
+ * wait for). All engine work of the service passes through {@code engine}, one batch at a time, so
+ * libtorch's intra-op threads (one per core) never compete with another batch.
+ *
+ * <p>Every image carries the version that was current when it was admitted: a reload swaps the
+ * version for new requests, while images already admitted finish on the old one, which is closed
+ * (on this thread, with its Predictor) once its last image is scored.
+ */
+final class ModelWorker {
+    /** A scored image: the result, the version that scored it and when ({@link System#nanoTime}). */
+    record Scored(ServedModel model, AnomalyResult result, long scoredNanos) {}
+
+    private record Job(ServedModel model, Image image, CompletableFuture<Scored> result, long admittedNanos,
+            boolean holdsSlot) {}
+
+    final String name;
+    final Path dir;
+    private final int maxBatch;
+    private final long maxWaitNanos;
+    private final int capacity;
+    private final Semaphore engine;
+    private final ServeMetrics metrics;
+    private final AtomicReference<ServedModel> current = new AtomicReference<>();
+    private final LinkedBlockingQueue<Job> queue = new LinkedBlockingQueue<>();
+    /** Queue slots: admitted images not yet taken into a batch (being decoded or queued). */
+    private final Semaphore slots;
+    /** Admitted images still being decoded: the batcher waits for them only. */
+    private final AtomicInteger arriving = new AtomicInteger();
+    /** Every loaded version not yet closed; only this worker's thread closes them. */
+    private final Set<ServedModel> versions = ConcurrentHashMap.newKeySet();
+    /** One Predictor per version, used and closed on the worker thread only. */
+    private final Map<ServedModel, Predictor<Image, AnomalyResult>> predictors = new IdentityHashMap<>();
+    private final Thread thread;
+    private volatile boolean stopping;
+
+    ModelWorker(String name, Path dir, ServeOptions options, Semaphore engine, ServeMetrics metrics) {
+        this.name = name;
+        this.dir = dir;
+        this.maxBatch = options.maxBatch();
+        this.maxWaitNanos = TimeUnit.MILLISECONDS.toNanos(options.maxWaitMs());
+        this.capacity = options.queue();
+        this.slots = new Semaphore(capacity);
+        this.engine = engine;
+        this.metrics = metrics;
+        metrics.queueDepth(name, this::queueDepth);
+        this.thread = new Thread(this::run, "aand-infer-" + name);
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    /** Versions loaded and not yet closed (1 in a steady state). */
+    int openVersions() {
+        return versions.size();
+    }
+
+    /** Images admitted and not yet in a batch. */
+    int queueDepth() {
+        return capacity - slots.availablePermits();
+    }
+
+    /** The version new requests get, or null before the first load. */
+    ServedModel current() {
+        return current.get();
+    }
+
+    /**
+     * Loads the folder, verifies the new version on this worker and only then makes it current.
+     * The previous version keeps serving if anything fails. Synchronized: one load at a time.
+     *
+     * @return the version replaced (null on the first load)
+     */
+    synchronized ServedModel load() {
+        long t0 = System.nanoTime();
+        boolean ok = false;
+        try {
+            ServedModel fresh = ServedModel.load(name, dir);
+            versions.add(fresh);
+            try {
+                verify(fresh);
+            } catch (RuntimeException e) {
+                fresh.release(); // this worker closes it
+                throw e;
+            }
+            ServedModel old = current.getAndSet(fresh);
+            if (old != null) {
+                old.release();
+            }
+            ok = true;
+            return old;
+        } finally {
+            metrics.modelLoad(name, ok, System.nanoTime() - t0);
+        }
+    }
+
+    /** One grey image at the model's size through the worker: the new version must give finite numbers. */
+    private void verify(ServedModel m) {
+        BufferedImage grey = new BufferedImage(m.imageSize, m.imageSize, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = grey.createGraphics();
+        g.setColor(new Color(128, 128, 128));
+        g.fillRect(0, 0, m.imageSize, m.imageSize);
+        g.dispose();
+        CompletableFuture<Scored> f = new CompletableFuture<>();
+        m.retain();
+        queue.add(new Job(m, ImageFactory.getInstance().fromImage(grey), f, System.nanoTime(), false));
+        AnomalyResult r;
+        try {
+            r = f.join().result();
+        } catch (RuntimeException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IllegalStateException("model " + name + " failed its test prediction: " + cause.getMessage(), e);
+        }
+        if (!Double.isFinite(r.score())) {
+            throw new IllegalStateException("model " + name + " gives a non-finite score (" + r.score()
+                    + ") on a plain grey image; refusing to serve it");
+        }
+    }
+
+    /**
+     * Reserves queue room for {@code images} images of one request, all or nothing.
+     *
+     * @throws ApiError 503 with {@code Retry-After} when the queue is full
+     */
+    Ticket admit(int images) {
+        if (stopping) {
+            throw new ApiError(503, "shutting_down", "the service is shutting down", Map.of("Retry-After", "1"));
+        }
+        if (images > capacity) {
+            throw new ApiError(413, "too_many_images", images + " images in one request; at most " + capacity
+                    + " (the --queue size)");
+        }
+        if (!slots.tryAcquire(images)) {
+            throw new ApiError(503, "queue_full", "model " + name + " has " + queueDepth()
+                    + " of " + capacity + " queue places taken; retry shortly", Map.of("Retry-After", "1"));
+        }
+        arriving.addAndGet(images);
+        return new Ticket(images);
+    }
+
+    /** Queue room held by one request between admission and submission. */
+    final class Ticket {
+        private int held;
+
+        private Ticket(int held) {
+            this.held = held;
+        }
+
+        /** Queues the request's images on the current version; one future per image, in order. */
+        List<CompletableFuture<Scored>> submit(List<Image> images) {
+            if (images.size() != held) {
+                throw new IllegalArgumentException(images.size() + " images for " + held + " places");
+            }
+            ServedModel m = acquireCurrent();
+            List<CompletableFuture<Scored>> out = new ArrayList<>(images.size());
+            long now = System.nanoTime();
+            for (int i = 0; i < images.size(); i++) {
+                if (i > 0) {
+                    m.retain();
+                }
+                CompletableFuture<Scored> f = new CompletableFuture<>();
+                out.add(f);
+                queue.add(new Job(m, images.get(i), f, now, true));
+            }
+            arriving.addAndGet(-held);
+            held = 0;
+            return out;
+        }
+
+        /** Gives the room back (the request failed before its images were queued). */
+        void cancel() {
+            if (held > 0) {
+                arriving.addAndGet(-held);
+                slots.release(held);
+                held = 0;
+            }
+        }
+    }
+
+    private ServedModel acquireCurrent() {
+        while (true) {
+            ServedModel m = current.get();
+            if (m == null) {
+                throw new ApiError(503, "not_ready", "model " + name + " is not loaded yet", Map.of("Retry-After", "1"));
+            }
+            if (m.tryAcquire()) {
+                return m;
+            }
+            Thread.onSpinWait(); // a reload just replaced it; the next read sees the new version
+        }
+    }
+
+    private void run() {
+        Job carry = null;
+        try {
+            while (true) {
+                Job first = carry != null ? carry : take();
+                carry = null;
+                if (first == null) {
+                    closeUnused();
+                    if (stopping && queue.isEmpty() && arriving.get() == 0) {
+                        return;
+                    }
+                    continue;
+                }
+                List<Job> batch = new ArrayList<>(maxBatch);
+                batch.add(first);
+                long deadline = first.admittedNanos() + maxWaitNanos;
+                while (batch.size() < maxBatch) {
+                    Job next = queue.poll();
+                    if (next == null) {
+                        long left = deadline - System.nanoTime();
+                        if (left <= 0 || arriving.get() == 0) {
+                            break;
+                        }
+                        // Short waits so that the batch leaves as soon as nothing is on its way.
+                        next = queue.poll(Math.min(left, 500_000L), TimeUnit.NANOSECONDS);
+                        if (next == null) {
+                            continue;
+                        }
+                    }
+                    freeSlot(next);
+                    if (next.model() != first.model()) {
+                        carry = next; // a reload happened: versions never share a batch
+                        break;
+                    }
+                    batch.add(next);
+                }
+                score(batch);
+                batch.forEach(j -> j.model().release());
+                closeUnused();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            List.copyOf(versions).forEach(this::close);
+        }
+    }
+
+    private Job take() throws InterruptedException {
+        Job j = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (j != null) {
+            freeSlot(j);
+        }
+        return j;
+    }
+
+    private void freeSlot(Job j) {
+        if (j.holdsSlot()) {
+            slots.release();
+        }
+    }
+
+    /** Scores one batch and completes its futures; never throws. */
+    private void score(List<Job> batch) {
+        ServedModel m = batch.get(0).model();
+        try {
+            Predictor<Image, AnomalyResult> p = predictors.computeIfAbsent(m, k -> k.zoo.newPredictor());
+            List<Image> images = new ArrayList<>(batch.size());
+            batch.forEach(j -> images.add(j.image()));
+            List<AnomalyResult> results;
+            try {
+                results = predict(p, images);
+            } catch (Exception e) {
+                if (batch.size() == 1 || e instanceof InterruptedException) {
+                    throw e;
+                }
+                // One bad image must not fail its neighbours: score them one by one.
+                batch.forEach(j -> score(List.of(j)));
+                return;
+            }
+            metrics.batch(name, batch.size());
+            long now = System.nanoTime();
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).result().complete(new Scored(m, results.get(i), now));
+            }
+        } catch (Throwable t) {
+            if (t instanceof InterruptedException) {
+                Thread.currentThread().interrupt(); // stop() gave up waiting: the loop ends
+            }
+            String why = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            ApiError e = new ApiError(500, "inference_failed", "model " + name + " could not score the image: " + why);
+            batch.forEach(j -> j.result().completeExceptionally(e));
+        }
+    }
+
+    private List<AnomalyResult> predict(Predictor<Image, AnomalyResult> p, List<Image> images) throws Exception {
+        engine.acquire();
+        try {
+            return p.batchPredict(images);
+        } finally {
+            engine.release();
+        }
+    }
+
+    /** Closes, on this thread, every version no one holds any more, with its Predictor. */
+    private void closeUnused() {
+        for (ServedModel m : versions) {
+            if (m.unused()) {
+                close(m);
+            }
+        }
+    }
+
+    private void close(ServedModel m) {
+        Predictor<Image, AnomalyResult> p = predictors.remove(m);
+        if (p != null) {
+            p.close();
+        }
+        m.close();
+        versions.remove(m);
+    }
+
+    /**
+     * Stops taking requests, lets queued images finish, closes every version and waits up to
+     * {@code timeoutMs} for the thread.
+     */
+    void stop(long timeoutMs, Consumer<String> log) {
+        stopping = true;
+        ServedModel m = current.getAndSet(null);
+        if (m != null) {
+            m.release();
+        }
+        try {
+            thread.join(Math.max(1, timeoutMs));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            log.accept("inference thread of model " + name + " did not finish within " + timeoutMs + " ms");
+            thread.interrupt();
+        }
+    }
+}

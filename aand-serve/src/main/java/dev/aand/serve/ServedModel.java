@@ -1,0 +1,162 @@
+package dev.aand.serve;
+
+import ai.djl.ModelException;
+import ai.djl.modality.cv.Image;
+import ai.djl.repository.zoo.ZooModel;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import dev.aand.api.Aand;
+import dev.aand.api.AnomalyResult;
+import dev.aand.model.ModelStore;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One loaded version of a model folder: the DJL model, its scoring facts and provenance. It is
+ * reference counted: the registry holds one reference while the version is current and every
+ * queued image holds one, so a version replaced by a reload stays open until its last image is
+ * scored; its worker closes it then.
+ */
+final class ServedModel {
+    final String name;
+    final Path dir;
+    final ZooModel<Image, AnomalyResult> zoo;
+    final ModelStore.ModelInfo info;
+    /** SHA-256 of {@code weights.safetensors}: the version clients see. */
+    final String version;
+    final JsonElement config;
+    final Instant loadedAt;
+    final int imageSize;
+    private final AtomicInteger refs = new AtomicInteger(1);
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private ServedModel(String name, Path dir, ZooModel<Image, AnomalyResult> zoo, ModelStore.ModelInfo info,
+            String version, JsonElement config) {
+        this.name = name;
+        this.dir = dir;
+        this.zoo = zoo;
+        this.info = info;
+        this.version = version;
+        this.config = config;
+        this.loadedAt = Instant.now();
+        this.imageSize = Integer.parseInt(zoo.getProperty("imageSize"));
+    }
+
+    /**
+     * Loads {@code dir} through the library's DJL API. The weights are hashed before and after
+     * loading so that a folder rewritten meanwhile is refused rather than served under a wrong version.
+     */
+    static ServedModel load(String name, Path dir) {
+        ModelStore.ModelInfo info = ModelStore.info(dir);
+        String before = sha256(dir.resolve(ModelStore.WEIGHTS));
+        JsonElement config = readJson(dir.resolve(ModelStore.CONFIG));
+        ZooModel<Image, AnomalyResult> zoo;
+        try {
+            zoo = Aand.criteria(dir).loadModel();
+        } catch (ModelException | IOException e) {
+            throw new IllegalStateException("cannot load model " + dir + ": " + e.getMessage(), e);
+        }
+        try {
+            String after = sha256(dir.resolve(ModelStore.WEIGHTS));
+            if (!before.equals(after)) {
+                throw new IllegalStateException("model folder " + dir + " changed while it was being loaded; try again");
+            }
+            return new ServedModel(name, dir, zoo, info, after, config);
+        } catch (RuntimeException e) {
+            zoo.close();
+            throw e;
+        }
+    }
+
+    /** Takes a reference unless the version is already released for good. */
+    boolean tryAcquire() {
+        for (int r = refs.get(); r > 0; r = refs.get()) {
+            if (refs.compareAndSet(r, r + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One more reference; only for a caller that already holds one. */
+    void retain() {
+        refs.incrementAndGet();
+    }
+
+    void release() {
+        refs.decrementAndGet();
+    }
+
+    /** True once no one holds a reference: nothing queued, not current. */
+    boolean unused() {
+        return refs.get() <= 0;
+    }
+
+    /** Frees the model's native memory (once). */
+    void close() {
+        if (closed.compareAndSet(false, true)) {
+            zoo.close();
+        }
+    }
+
+    /** Configuration and provenance, as {@code GET /v1/models} shows them. */
+    Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("model_version", version);
+        m.put("path", dir.toAbsolutePath().normalize().toString());
+        m.put("loaded_at", loadedAt.toString());
+        m.put("image_size", imageSize);
+        m.put("method", zoo.getProperty("method"));
+        m.put("backbone", zoo.getProperty("backbone"));
+        m.put("threshold", info.threshold());
+        m.put("threshold_source", info.thresholdSource());
+        Map<String, Object> provenance = new LinkedHashMap<>();
+        provenance.put("dataset", info.dataset());
+        provenance.put("category", info.category());
+        provenance.put("train_images", info.trainImages());
+        provenance.put("teacher_weights_sha256", info.teacherWeightsSha256());
+        provenance.put("aand_version", info.version());
+        m.put("provenance", provenance);
+        m.put("config", config);
+        return m;
+    }
+
+    static String sha256(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("not a model directory: " + file.getParent() + " (missing "
+                    + file.getFileName() + ")");
+        }
+        try (DigestInputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(OutputStream.nullOutputStream());
+            return HexFormat.of().formatHex(in.getMessageDigest().digest());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonElement readJson(Path file) {
+        try {
+            return JsonParser.parseString(Files.readString(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        } catch (JsonParseException e) {
+            throw new IllegalArgumentException("corrupt " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

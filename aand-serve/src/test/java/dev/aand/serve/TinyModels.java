@@ -1,0 +1,84 @@
+package dev.aand.serve;
+
+import dev.aand.data.AnomalyDataset;
+import dev.aand.data.Sample;
+import dev.aand.testing.TinyModel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Two tiny cookie models (32 px, 1 + 1 epochs, seeds 0 and 1: different weights) trained once per
+ * test JVM, and the cookie test photos to score.
+ */
+final class TinyModels {
+    private static Path root;
+    private static Path a;
+    private static Path b;
+    private static List<Path> images;
+
+    private TinyModels() {}
+
+    static synchronized void train() {
+        if (root != null) {
+            return;
+        }
+        try {
+            root = Files.createTempDirectory("aand-serve-test-");
+            Path made = root;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(made)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        AnomalyDataset data = TinyModel.cookie(root, 3, 3);
+        a = TinyModel.train(data, root.resolve("trained/a"), 0);
+        b = TinyModel.train(data, root.resolve("trained/b"), 1);
+        images = data.test().stream().map(Sample::image).toList();
+    }
+
+    /** Model trained with seed 0. */
+    static Path a() {
+        train();
+        return a;
+    }
+
+    /** Model trained with seed 1. */
+    static Path b() {
+        train();
+        return b;
+    }
+
+    /** The cookie test photos (JPEG, 6 of them: 3 good, 3 cracked). */
+    static List<Path> images() {
+        train();
+        return images;
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // a temp folder left behind is harmless
+        }
+    }
+
+    /** Copies a model folder to {@code target} (a fresh folder). */
+    static Path copy(Path model, Path target) {
+        try {
+            Files.createDirectories(target);
+            try (Stream<Path> s = Files.list(model)) {
+                for (Path f : s.toList()) {
+                    Files.copy(f, target.resolve(f.getFileName()));
+                }
+            }
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
