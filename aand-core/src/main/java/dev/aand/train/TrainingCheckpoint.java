@@ -114,6 +114,8 @@ public record TrainingCheckpoint(String stage, int epochsDone, AandConfig config
         Path tmp = partial(file);
         String at = "save:" + stage + ":epoch" + (epochsDone - 1);
         try {
+            // Training from code may name a model folder whose parent does not exist yet.
+            Files.createDirectories(file.toAbsolutePath().getParent());
             SafetensorsWriter.write(tmp, tensors, meta);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ch.force(true);

@@ -15,7 +15,6 @@ import java.util.stream.Stream;
  * test JVM, and the cookie test photos to score.
  */
 final class TinyModels {
-    private static Path root;
     private static Path a;
     private static Path b;
     private static List<Path> images;
@@ -23,20 +22,23 @@ final class TinyModels {
     private TinyModels() {}
 
     static synchronized void train() {
-        if (root != null) {
+        if (images != null) {
             return;
         }
+        // Nothing is recorded until both models exist, so a failed first attempt fails every test
+        // with its own cause instead of leaving half-set fields behind.
         try {
-            root = Files.createTempDirectory("aand-serve-test-");
-            Path made = root;
+            Path made = Files.createTempDirectory("aand-serve-test-");
             Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(made)));
+            AnomalyDataset data = TinyModel.cookie(made, 3, 3);
+            Path first = TinyModel.train(data, made.resolve("trained/a"), 0);
+            Path second = TinyModel.train(data, made.resolve("trained/b"), 1);
+            a = first;
+            b = second;
+            images = data.test().stream().map(Sample::image).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        AnomalyDataset data = TinyModel.cookie(root, 3, 3);
-        a = TinyModel.train(data, root.resolve("trained/a"), 0);
-        b = TinyModel.train(data, root.resolve("trained/b"), 1);
-        images = data.test().stream().map(Sample::image).toList();
     }
 
     /** Model trained with seed 0. */
