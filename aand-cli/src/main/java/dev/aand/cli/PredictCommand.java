@@ -13,6 +13,7 @@ import dev.aand.data.ImageFiles;
 import dev.aand.data.ImageLoader;
 import dev.aand.metrics.Csv;
 import dev.aand.model.ModelStore;
+import dev.aand.nn.Precision;
 import dev.aand.report.Heatmaps;
 import dev.aand.report.Png;
 import java.awt.image.BufferedImage;
@@ -34,6 +35,9 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--threshold", description = "Decision threshold; default: the one stored in the model.")
     Double threshold;
     @Option(names = "--batch-size", defaultValue = "8") int batchSize;
+    @Option(names = "--precision", description = "Inference precision, fp32 or bf16 (CPUs with bfloat16 "
+            + "instructions); default: the one stored in the model.")
+    String precision;
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "Image files or folders of images.")
     List<Path> inputs;
 
@@ -46,6 +50,9 @@ final class PredictCommand implements Callable<Integer> {
         Criteria.Builder<Image, AnomalyResult> criteria = Aand.builder(model);
         if (threshold != null) {
             criteria.optArgument(Aand.THRESHOLD, threshold);
+        }
+        if (precision != null) {
+            criteria.optArgument(Aand.PRECISION, Precision.parse(precision).id());
         }
         // Scored through the library's DJL Predictor, so these numbers are the API's by construction.
         try (ZooModel<Image, AnomalyResult> zoo = criteria.build().loadModel();

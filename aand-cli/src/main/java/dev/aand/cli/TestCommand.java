@@ -9,6 +9,8 @@ import dev.aand.infer.Inferencer;
 import dev.aand.metrics.Evaluation;
 import dev.aand.metrics.Evaluator;
 import dev.aand.model.ModelStore;
+import dev.aand.nn.InferenceFormat;
+import dev.aand.nn.Precision;
 import dev.aand.report.HtmlReport;
 import dev.aand.report.ReportData;
 import dev.aand.report.TestReport;
@@ -43,11 +45,16 @@ final class TestCommand implements Callable<Integer> {
 
     @Option(names = "--batch-size", defaultValue = "8") int batchSize;
 
+    @Option(names = "--precision", description = "Inference precision, fp32 or bf16 (CPUs with bfloat16 "
+            + "instructions); default: the one stored in the model.")
+    String precision;
+
     @Override
     public Integer call() throws IOException {
+        Precision p = precision == null ? null : Precision.parse(precision);
         Main.startEngine();
         AnomalyDataset data = dataset.open(0, 0);
-        Evaluation e = run(model, data, out, saveMaps, batchSize);
+        Evaluation e = run(model, data, out, saveMaps, batchSize, p);
         print(e, out);
         return 0;
     }
@@ -55,12 +62,19 @@ final class TestCommand implements Callable<Integer> {
     /** Evaluates {@code modelDir} on the test split and writes the report directory. */
     static Evaluation run(Path modelDir, AnomalyDataset data, Path out, boolean saveMaps, int batchSize)
             throws IOException {
+        return run(modelDir, data, out, saveMaps, batchSize, null);
+    }
+
+    /** @param precision the inference precision, or null for the model's stored one */
+    static Evaluation run(Path modelDir, AnomalyDataset data, Path out, boolean saveMaps, int batchSize,
+            Precision precision) throws IOException {
         Files.createDirectories(out);
         try (NDManager manager = NDManager.newBaseManager()) {
             ModelStore.Loaded loaded = ModelStore.load(modelDir, manager);
             int size = loaded.model().config().imageSize();
             double threshold = loaded.info().threshold();
-            Inferencer inferencer = new Inferencer(loaded.model(), manager, batchSize);
+            Precision p = precision == null ? loaded.model().config().precision() : precision;
+            Inferencer inferencer = new Inferencer(loaded.model(), manager, batchSize, InferenceFormat.of(p));
             List<ReportData.ImageEntry> entries = new ArrayList<>();
             ProgressBar bar = new ProgressBar(System.err);
             Evaluator.ImageSink sink = (s, rgb, map, mask, score) -> {
@@ -98,6 +112,7 @@ final class TestCommand implements Callable<Integer> {
         out.put("backbone", c.backbone());
         out.put("method", c.method().id());
         out.put("image size", Integer.toString(c.imageSize()));
+        out.put("precision", c.precision().id());
         out.put("epochs", c.stage1Epochs() + " + " + c.stage2Epochs());
         out.put("seed", Long.toString(c.seed()));
         out.put("decision threshold", String.format(Locale.ROOT, "%.5f (%s)", m.info().threshold(), m.info().thresholdSource()));

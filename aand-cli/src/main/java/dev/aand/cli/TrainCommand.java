@@ -2,6 +2,8 @@ package dev.aand.cli;
 
 import dev.aand.config.AandConfig;
 import dev.aand.data.AnomalyDataset;
+import dev.aand.engine.ProcessMemory;
+import dev.aand.nn.Precision;
 import dev.aand.train.EpochLog;
 import dev.aand.train.TrainingRun;
 import java.nio.file.Path;
@@ -41,7 +43,8 @@ final class TrainCommand implements Callable<Integer> {
             TrainingRun.Outcome o = TrainingRun.run(config, data, out, progress);
             summarise("stage1", o.stage1(), progress);
             summarise("stage2", o.stage2(), progress);
-            progress.onMessage(String.format(Locale.ROOT, "done in %.1f s", (System.nanoTime() - t0) / 1e9));
+            progress.onMessage(String.format(Locale.ROOT, "done in %.1f s; peak resident memory %.0f MiB (%s malloc)",
+                    (System.nanoTime() - t0) / 1e9, ProcessMemory.mib(ProcessMemory.peakRss()), ProcessMemory.allocator()));
         }
         return 0;
     }
@@ -82,6 +85,10 @@ final class TrainCommand implements Callable<Integer> {
         @Option(names = "--threads", defaultValue = "2", description = "Threads synthesising anomalies beside the engine.")
         int threads;
 
+        @Option(names = "--precision", defaultValue = "fp32", description = "Inference precision stored with the "
+                + "model (and used for its decision threshold): fp32, or bf16 on CPUs with bfloat16 instructions.")
+        String precision;
+
         AandConfig toConfig() {
             Map<String, Object> o = new LinkedHashMap<>();
             model.putInto(o);
@@ -94,6 +101,7 @@ final class TrainCommand implements Callable<Integer> {
             o.put("validationFraction", validation);
             o.put("seed", seed);
             o.put("synthesisThreads", threads);
+            o.put("precision", Precision.parse(precision));
             return AandConfig.defaults().with(o);
         }
     }

@@ -2,6 +2,7 @@ package dev.aand.api;
 
 import ai.djl.modality.cv.Image;
 import ai.djl.repository.zoo.Criteria;
+import dev.aand.nn.Precision;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -21,13 +22,17 @@ import java.util.Map;
  * <p>{@code batchPredict} scores its list as one engine batch. A {@code Predictor} is not
  * thread-safe: use one per thread (they share the model's weights). Options go through
  * {@link #builder(Path)} as DJL arguments: {@code optArgument("threshold", 0.8)} overrides the
- * model's decision threshold; {@code optDevice(Device.gpu())} selects a GPU.
+ * model's decision threshold; {@code optArgument("precision", "bf16")} runs the networks in
+ * bfloat16 (CPUs with bfloat16 instructions) instead of the model's stored precision;
+ * {@code optDevice(Device.gpu())} selects a GPU.
  */
 public final class Aand {
     /** DJL group id of aand models. */
     public static final String GROUP_ID = "dev.aand";
     /** Criteria argument: a decision threshold replacing the model's own (a finite number). */
     public static final String THRESHOLD = "threshold";
+    /** Criteria argument: "fp32" or "bf16", replacing the model's stored inference precision. */
+    public static final String PRECISION = "precision";
 
     private Aand() {}
 
@@ -45,6 +50,18 @@ public final class Aand {
                 .setTypes(Image.class, AnomalyResult.class)
                 .optEngine("PyTorch")
                 .optModelZoo(new AandModelZoo(modelDir.toAbsolutePath().normalize()));
+    }
+
+    static Precision precision(Map<String, Object> args, Precision stored) {
+        Object v = args == null ? null : args.get(PRECISION);
+        if (v == null) {
+            return stored;
+        }
+        try {
+            return v instanceof Precision p ? p : Precision.parse(v.toString());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("argument " + PRECISION + ": " + e.getMessage(), e);
+        }
     }
 
     static double threshold(Map<String, Object> args, double stored) {

@@ -7,6 +7,7 @@ import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonWriter;
 import dev.aand.model.Method;
+import dev.aand.nn.Precision;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,6 +49,8 @@ import java.nio.file.Path;
  * @param thresholdQuantile quantile of held-back normal scores used as the decision threshold
  * @param seed seed of every random choice
  * @param synthesisThreads CPU threads that synthesise anomalies beside the engine
+ * @param precision number format of the networks at inference (fp32, or bf16 on CPUs with
+ *     bfloat16 instructions); training is always fp32, maps and metrics always float32
  */
 public record AandConfig(
         String backbone,
@@ -81,12 +84,13 @@ public record AandConfig(
         double validationFraction,
         double thresholdQuantile,
         long seed,
-        int synthesisThreads) {
+        int synthesisThreads,
+        Precision precision) {
 
     public static AandConfig defaults() {
         return new AandConfig("mobilenet_v1", null, Method.AAND, 256, 16, 100, 120, 0.005, 0.5,
                 0.999, 0.2, 0.8, 0.9, 50, 0.2, 0.8, 2.0, 0.3, 0.1, 1000, 5000, 0.3, 10, 4.0, 0.2,
-                0.8, "auto", null, 0.0, 0.99, 0L, 2);
+                0.8, "auto", null, 0.0, 0.99, 0L, 2, Precision.FP32);
     }
 
     /** Throws IllegalArgumentException naming the first invalid value. */
@@ -102,6 +106,7 @@ public record AandConfig(
         require(thresholdQuantile > 0 && thresholdQuantile <= 1, "threshold quantile must be in (0,1]");
         require(normalProbability >= 0 && normalProbability <= 1, "normal probability must be in [0,1]");
         require(synthesisThreads >= 1, "synthesis threads must be >= 1");
+        require(precision != null, "precision must be fp32 or bf16");
         return this;
     }
 
@@ -142,6 +147,17 @@ public record AandConfig(
                     return Method.parse(in.nextString());
                 }
             })
+            .registerTypeAdapter(Precision.class, new TypeAdapter<Precision>() {
+                @Override
+                public void write(JsonWriter out, Precision p) throws IOException {
+                    out.value(p.id());
+                }
+
+                @Override
+                public Precision read(JsonReader in) throws IOException {
+                    return Precision.parse(in.nextString());
+                }
+            })
             .create();
 
     /**
@@ -154,7 +170,8 @@ public record AandConfig(
             if (!tree.has(k)) {
                 throw new IllegalArgumentException("unknown configuration key: " + k);
             }
-            tree.add(k, v instanceof Method m ? new com.google.gson.JsonPrimitive(m.id()) : GSON.toJsonTree(v));
+            tree.add(k, v instanceof Method m ? new com.google.gson.JsonPrimitive(m.id())
+                    : v instanceof Precision p ? new com.google.gson.JsonPrimitive(p.id()) : GSON.toJsonTree(v));
         });
         return GSON.fromJson(tree, AandConfig.class).validate();
     }

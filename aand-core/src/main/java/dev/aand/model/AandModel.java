@@ -5,9 +5,11 @@ import ai.djl.ndarray.NDList;
 import dev.aand.backbone.Backbone;
 import dev.aand.backbone.FeatureLevel;
 import dev.aand.config.AandConfig;
+import dev.aand.nn.InferenceFormat;
 import dev.aand.nn.InitContext;
 import dev.aand.nn.Module;
 import dev.aand.nn.ModuleList;
+import dev.aand.nn.Temporaries;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -78,9 +80,27 @@ public final class AandModel extends Module {
         return student;
     }
 
-    /** Normalises [N,3,H,W] RGB in [0,255] and runs the frozen teacher. */
+    /**
+     * Normalises [N,3,H,W] float32 RGB in [0,255] and runs the frozen teacher; after
+     * {@link #prepareInference} the levels come in the inference format (e.g. bfloat16).
+     */
     public NDList teacherFeatures(NDArray rgb255) {
-        return teacher.features(teacher.normalize(rgb255));
+        InferenceFormat format = teacher.module().inferenceFormat();
+        if (format == null) {
+            return teacher.features(teacher.normalize(rgb255));
+        }
+        return Temporaries.keepAll(() -> teacher.features(format.input(teacher.normalize(rgb255))));
+    }
+
+    /** The teacher is not a child (it is never saved), but inference prepares it with the rest. */
+    @Override
+    protected void prepareOwnInference(InferenceFormat format) {
+        teacher.module().prepareInference(format);
+    }
+
+    @Override
+    protected void dropOwnInference() {
+        teacher.module().dropInference();
     }
 
     /**

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.aand.config.AandConfig;
+import dev.aand.engine.StageClock;
 import dev.aand.model.AandModel;
 import dev.aand.model.AmplifiedFeature;
 import dev.aand.model.Method;
@@ -56,6 +57,7 @@ public final class Stage1Trainer {
         // Sampling positions for the amplification loss uses its own seeded stream.
         SplittableRandom rng = new SplittableRandom(config.seed() ^ 0x5A17L);
         Engine engine = manager.getEngine();
+        StageClock clock = listener.stageClock(STAGE);
         try (Adam adam = new Adam(params, config.learningRate(), config.beta1(), config.beta2())) {
             for (int epoch = 0; epoch < epochs; epoch++) {
                 double lr = config.learningRateAt(epoch, epochs);
@@ -67,7 +69,9 @@ public final class Stage1Trainer {
                 int step = 0;
                 try (SyntheticBatchLoader.Epoch batches = loader.epoch(epoch)) {
                     while (batches.hasNext()) {
+                        clock.start();
                         SyntheticBatchLoader.Batch b = batches.next();
+                        clock.lap("data");
                         long t0 = System.nanoTime();
                         Map<String, Double> terms;
                         try (NDScope scope = new NDScope()) {
@@ -75,10 +79,12 @@ public final class Stage1Trainer {
                             NDArray masks = manager.create(b.masks(), new Shape(b.size(), 1, size, size));
                             NDArray fg = manager.create(b.foregrounds(), new Shape(b.size(), 1, size, size));
                             NDList features = model.teacherFeatures(images);
+                            clock.lap("teacher");
                             boolean stepped;
                             try (GradientCollector gc = engine.newGradientCollector()) {
                                 StepLoss loss = loss(raa, features, masks, fg, rng);
                                 terms = loss.terms();
+                                clock.lap("raa+loss");
                                 // Without a gate, a batch whose synthetic masks vanish at every
                                 // level has no loss term at all: nothing to learn from it.
                                 stepped = loss.total != null;
@@ -86,9 +92,11 @@ public final class Stage1Trainer {
                                     gc.backward(loss.total);
                                 }
                             }
+                            clock.lap("backward");
                             if (stepped) {
                                 adam.step();
                             }
+                            clock.lap("optimizer");
                         }
                         seen += b.size();
                         step++;

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.aand.config.AandConfig;
 import dev.aand.data.Shuffle;
+import dev.aand.engine.StageClock;
 import dev.aand.model.AandModel;
 import dev.aand.model.AmplifiedFeature;
 import dev.aand.model.ReverseDistillationNets;
@@ -49,6 +50,7 @@ public final class Stage2Trainer {
         int batch = Math.min(config.batchSize(), n);
         int steps = (n + batch - 1) / batch;
         List<EpochLog> logs = new ArrayList<>();
+        StageClock clock = listener.stageClock(STAGE);
         try (Adam adam = new Adam(student.parameters(), config.learningRate(), config.beta1(), config.beta2())) {
             for (int epoch = 0; epoch < epochs; epoch++) {
                 double lr = config.learningRateAt(epoch, epochs);
@@ -64,15 +66,21 @@ public final class Stage2Trainer {
                         continue;
                     }
                     long t0 = System.nanoTime();
+                    clock.start();
                     Map<String, Double> terms = new LinkedHashMap<>();
                     try (NDScope scope = new NDScope()) {
                         NDArray x = manager.create(Shuffle.gather(images, order, from, count),
                                 new Shape(count, 3, size, size));
+                        clock.lap("data");
                         NDList advanced = AandModel.advancedList(advance(x));
+                        clock.lap("teacher+raa");
                         try (GradientCollector gc = engine.newGradientCollector()) {
                             NDList rebuilt = student.forward(advanced);
+                            clock.lap("student");
                             DistillationLoss.Terms loss = distillation.compute(advanced, rebuilt);
+                            clock.lap("loss");
                             gc.backward(loss.total());
+                            clock.lap("backward");
                             terms.put("loss", (double) loss.total().getFloat());
                             terms.put("kd", (double) loss.kd().getFloat());
                             if (loss.hkd() != null) {
@@ -80,6 +88,7 @@ public final class Stage2Trainer {
                             }
                         }
                         adam.step();
+                        clock.lap("optimizer");
                     }
                     meter.add(terms);
                     listener.onStep(STAGE, epoch, epochs, step + 1, steps, terms,
