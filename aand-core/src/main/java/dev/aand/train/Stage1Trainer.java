@@ -13,6 +13,8 @@ import dev.aand.model.AandModel;
 import dev.aand.model.AmplifiedFeature;
 import dev.aand.model.Method;
 import dev.aand.model.ResidualAnomalyAmplifier;
+import dev.aand.nn.InferenceFormat;
+import dev.aand.nn.Precision;
 import dev.aand.synth.SyntheticBatchLoader;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,6 +47,8 @@ public final class Stage1Trainer {
     }
 
     public List<EpochLog> train(SyntheticBatchLoader loader, NDManager manager) {
+        // The frozen teacher takes its inference path (BatchNorm folded, fused kernels, channels-last).
+        model.teacher().module().prepareInference(InferenceFormat.of(Precision.FP32));
         List<ResidualAnomalyAmplifier> raa = model.amplifiers();
         Map<String, NDArray> params = new LinkedHashMap<>();
         for (int i = 0; i < raa.size(); i++) {
@@ -78,7 +82,7 @@ public final class Stage1Trainer {
                             NDArray images = manager.create(b.images(), new Shape(b.size(), 3, size, size));
                             NDArray masks = manager.create(b.masks(), new Shape(b.size(), 1, size, size));
                             NDArray fg = manager.create(b.foregrounds(), new Shape(b.size(), 1, size, size));
-                            NDList features = model.teacherFeatures(images);
+                            NDList features = model.teacherFeaturesForTraining(images);
                             clock.lap("teacher");
                             boolean stepped;
                             try (GradientCollector gc = engine.newGradientCollector()) {

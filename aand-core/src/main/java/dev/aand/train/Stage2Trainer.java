@@ -13,6 +13,8 @@ import dev.aand.engine.StageClock;
 import dev.aand.model.AandModel;
 import dev.aand.model.AmplifiedFeature;
 import dev.aand.model.ReverseDistillationNets;
+import dev.aand.nn.InferenceFormat;
+import dev.aand.nn.Precision;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,6 +44,11 @@ public final class Stage2Trainer {
     /** @param images normal training images, CHW RGB float[3*S*S] in [0,255] */
     public List<EpochLog> train(List<float[]> images, NDManager manager) {
         ReverseDistillationNets student = model.student();
+        // The frozen teacher and RAA modules take their inference path (BatchNorm folded, fused
+        // kernels, channels-last); the student trains on NCHW copies of their output, as before.
+        InferenceFormat frozen = InferenceFormat.of(Precision.FP32);
+        model.teacher().module().prepareInference(frozen);
+        model.amplifiers().forEach(a -> a.prepareInference(frozen));
         student.train(true);
         Engine engine = manager.getEngine();
         int size = config.imageSize();
@@ -109,7 +116,7 @@ public final class Stage2Trainer {
         List<AmplifiedFeature> out = model.advance(model.teacherFeatures(rgb255));
         List<AmplifiedFeature> detached = new ArrayList<>(out.size());
         for (AmplifiedFeature a : out) {
-            detached.add(new AmplifiedFeature(a.advanced().stopGradient(), a.anomalyWeight()));
+            detached.add(new AmplifiedFeature(AandModel.trainingCopy(a.advanced()), a.anomalyWeight()));
         }
         return detached;
     }
