@@ -11,7 +11,6 @@ import ai.djl.pytorch.jni.JniUtils;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
 
 /**
  * libtorch operations that DJL 0.33's PyTorch binding does not expose, as methods of one small
@@ -38,6 +37,8 @@ final class TorchScriptKernels {
                 return torch.is_contiguous(x, memory_format=2)
               def is_bfloat16(self: __torch__.Kernels, x: Tensor) -> bool:
                 return ops.prim.dtype(x) == 15
+              def pack_conv_weight(self: __torch__.Kernels, w: Tensor, padding: List[int], stride: List[int], groups: int, input_size: List[int]) -> Tensor:
+                return ops.mkldnn._reorder_convolution_weight(w, padding, stride, [1, 1], groups, input_size)
               def conv_none(self: __torch__.Kernels, x: Tensor, w: Tensor, b: Tensor, padding: List[int], stride: List[int], groups: int) -> Tensor:
                 return ops.mkldnn._convolution_pointwise(x, w, b, padding, stride, [1, 1], groups, "none", annotate(List[Optional[number]], []), None)
               def conv_relu(self: __torch__.Kernels, x: Tensor, w: Tensor, b: Tensor, padding: List[int], stride: List[int], groups: int) -> Tensor:
@@ -72,21 +73,29 @@ final class TorchScriptKernels {
     }
 
     /**
-     * Runs a method on tensors (and trailing int-list / int arguments as given); the result
-     * belongs to the first tensor's manager and the current NDScope, like any op's output.
+     * Runs a method; arguments are tensors, long[] (int lists), Long (ints) or prepared
+     * {@link IValue}s (which stay the caller's). The result belongs to the first tensor's manager
+     * and the current NDScope, like any op's output.
      */
     static NDArray call(String method, NDArray first, Object... rest) {
         IValue[] in = new IValue[rest.length + 1];
+        boolean[] own = new boolean[in.length];
         try {
             in[0] = IValue.from((PtNDArray) first);
+            own[0] = true;
             for (int i = 0; i < rest.length; i++) {
-                in[i + 1] = ivalue(rest[i]);
+                own[i + 1] = !(rest[i] instanceof IValue);
+                in[i + 1] = own[i + 1] ? ivalue(rest[i]) : (IValue) rest[i];
             }
             try (IValue out = IValueUtils.runMethod(Holder.MODULE, method, in)) {
                 return out.toTensor((PtNDManager) first.getManager());
             }
         } finally {
-            Arrays.stream(in).filter(java.util.Objects::nonNull).forEach(IValue::close);
+            for (int i = 0; i < in.length; i++) {
+                if (own[i] && in[i] != null) {
+                    in[i].close();
+                }
+            }
         }
     }
 
@@ -97,7 +106,8 @@ final class TorchScriptKernels {
         }
     }
 
-    private static IValue ivalue(Object o) {
+    /** A long-lived argument for repeated {@link #call}s; the caller closes it. */
+    static IValue ivalue(Object o) {
         if (o instanceof NDArray a) {
             return IValue.from((PtNDArray) a);
         }

@@ -2,7 +2,6 @@ package dev.aand.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import dev.aand.engine.FusedConvolution;
 
 /** 2D convolution with symmetric padding, torch weight layout [out, in/groups, k, k]. */
 public final class Conv2d extends ConvLayer {
@@ -43,11 +42,8 @@ public final class Conv2d extends ConvLayer {
     }
 
     @Override
-    protected NDArray fused(NDArray x, NDArray w, NDArray b, FusedConvolution.Activation activation,
-            NDArray residual) {
-        return residual == null
-                ? FusedConvolution.conv(x, w, b, padding, stride, groups, activation)
-                : FusedConvolution.convAddRelu(x, w, b, padding, stride, groups, residual);
+    protected int[] fusedGeometry() {
+        return new int[] {padding, stride, groups};
     }
 
     @Override

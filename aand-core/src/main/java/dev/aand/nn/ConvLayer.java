@@ -24,6 +24,9 @@ public abstract class ConvLayer extends Module {
     private NDArray inferenceWeight;
     private NDArray inferenceBias;
     private boolean ownsInferenceWeight;
+    private boolean prepared;
+    /** The prepacked kernel, made at the first inference call (it needs an input shape). */
+    private volatile FusedConvolution kernel;
 
     /** The stored weight. */
     protected abstract NDArray weight();
@@ -37,14 +40,15 @@ public abstract class ConvLayer extends Module {
     /** The convolution alone with the stored weights (training and unprepared evaluation). */
     protected abstract NDArray convolve(NDArray x);
 
-    /**
-     * The fused inference kernel: {@code activation(conv(x) + bias [+ residual])} with the
-     * inference weight and bias as {@link #rearrange} and {@link #expandBias} laid them out.
-     */
-    protected abstract NDArray fused(NDArray x, NDArray weight, NDArray bias, Activation activation,
-            NDArray residual);
+    /** Padding, stride and groups of the convolution the fused kernel computes. */
+    protected abstract int[] fusedGeometry();
 
-    /** Whether {@link #fused} can add a residual inside the kernel. */
+    /** What follows the fused kernel (e.g. a rearrangement that commutes with the activation). */
+    protected NDArray afterFused(NDArray y) {
+        return y;
+    }
+
+    /** Whether the fused kernel can add a residual (false when {@link #afterFused} rearranges). */
     protected boolean fusesResidual() {
         return true;
     }
@@ -59,7 +63,7 @@ public abstract class ConvLayer extends Module {
      * BatchNorm's own forward then passes its input through).
      */
     public final NDArray forward(NDArray x) {
-        return prepared() ? fused(x, inferenceWeight, inferenceBias, Activation.NONE, null) : convolve(x);
+        return prepared() ? afterFused(kernel(x).apply(x, Activation.NONE)) : convolve(x);
     }
 
     /**
@@ -70,7 +74,7 @@ public abstract class ConvLayer extends Module {
     public final NDArray forward(NDArray x, BatchNorm2d bn, Activation activation) {
         requireOwn(bn);
         if (prepared()) {
-            return fused(x, inferenceWeight, inferenceBias, activation, null);
+            return afterFused(kernel(x).apply(x, activation));
         }
         NDArray y = convolve(x);
         if (bn != null) {
@@ -89,7 +93,7 @@ public abstract class ConvLayer extends Module {
     public final NDArray forwardAddRelu(NDArray x, BatchNorm2d bn, NDArray residual) {
         requireOwn(bn);
         if (prepared() && fusesResidual()) {
-            return fused(x, inferenceWeight, inferenceBias, Activation.RELU, residual);
+            return kernel(x).applyAddRelu(x, residual);
         }
         return ai.djl.nn.Activation.relu(forward(x, bn, Activation.NONE).add(residual));
     }
@@ -113,7 +117,27 @@ public abstract class ConvLayer extends Module {
     }
 
     private boolean prepared() {
-        return inferenceWeight != null && inferenceFormat() != null;
+        return prepared && inferenceFormat() != null;
+    }
+
+    /** The prepacked kernel, packed for {@code x}'s shape on first use (thread-safe). */
+    private FusedConvolution kernel(NDArray x) {
+        FusedConvolution k = kernel;
+        if (k == null) {
+            synchronized (this) {
+                k = kernel;
+                if (k == null) {
+                    int[] g = fusedGeometry();
+                    k = FusedConvolution.prepare(inferenceWeight, inferenceBias, g[0], g[1], g[2], x);
+                    kernel = k;
+                    if (ownsInferenceWeight) {
+                        inferenceWeight.close(); // the packed copy replaces it
+                    }
+                    inferenceWeight = null;
+                }
+            }
+        }
+        return k;
     }
 
     @Override
@@ -150,9 +174,10 @@ public abstract class ConvLayer extends Module {
             inferenceBias = TensorFormats.contiguousCopy(format.precision().cast(expandBias(fb.stopGradient())));
             NDScope.unregister(inferenceBias);
         }
+        prepared = true;
     }
 
-    /** The inference weight in the layout {@link #fused} wants (default: as stored). */
+    /** The inference weight in the layout the fused kernel wants (default: as stored). */
     protected NDArray rearrange(NDArray weight) {
         return weight;
     }
@@ -162,13 +187,18 @@ public abstract class ConvLayer extends Module {
         return false;
     }
 
-    /** The inference bias in the layout {@link #fused} wants (default: one value per output channel). */
+    /** The inference bias in the layout the fused kernel wants (default: one value per output channel). */
     protected NDArray expandBias(NDArray bias) {
         return bias;
     }
 
     @Override
     protected void dropOwnInference() {
+        prepared = false;
+        if (kernel != null) {
+            kernel.close();
+            kernel = null;
+        }
         if (inferenceWeight != null && ownsInferenceWeight) {
             inferenceWeight.close();
         }

@@ -2,7 +2,6 @@ package dev.aand.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import dev.aand.engine.FusedConvolution;
 
 /**
  * Transposed convolution with kernel = stride and no padding (torch layout [in, out, k, k]), the
@@ -46,18 +45,20 @@ public final class ConvTranspose2d extends ConvLayer {
                 .reshape(s.get(0), out, s.get(2) * kernel, s.get(3) * kernel);
     }
 
+    /** The 1x1 convolution to out*k*k channels. */
     @Override
-    protected NDArray fused(NDArray x, NDArray w, NDArray b, FusedConvolution.Activation activation,
-            NDArray residual) {
-        if (residual != null) {
-            throw new UnsupportedOperationException("the residual cannot be added before depth-to-space");
-        }
-        Shape s = x.getShape();
+    protected int[] fusedGeometry() {
+        return new int[] {0, 1, 1};
+    }
+
+    /** Depth-to-space of the fused 1x1 convolution's output. */
+    @Override
+    protected NDArray afterFused(NDArray y) {
+        Shape s = y.getShape();
         long n = s.get(0);
         long h = s.get(2);
         long wd = s.get(3);
         int k = kernel;
-        NDArray y = FusedConvolution.conv(x, w, b, 0, 1, 1, activation);
         if (inferenceFormat().channelsLast()) {
             // y is stored [n, h, w, out, a, b]; writing [n, h, a, w, b, out] keeps the output channels-last.
             return y.transpose(0, 2, 3, 1)
