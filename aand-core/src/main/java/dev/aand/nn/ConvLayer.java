@@ -1,5 +1,6 @@
 package dev.aand.nn;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
@@ -63,7 +64,7 @@ public abstract class ConvLayer extends Module {
      * BatchNorm's own forward then passes its input through).
      */
     public final NDArray forward(NDArray x) {
-        return prepared() ? afterFused(kernel(x).apply(x, Activation.NONE)) : convolve(x);
+        return prepared() ? inference(x, Activation.NONE) : convolve(x);
     }
 
     /**
@@ -74,12 +75,13 @@ public abstract class ConvLayer extends Module {
     public final NDArray forward(NDArray x, BatchNorm2d bn, Activation activation) {
         requireOwn(bn);
         if (prepared()) {
-            return afterFused(kernel(x).apply(x, activation));
+            return inference(x, activation);
         }
         NDArray y = convolve(x);
-        if (bn != null) {
-            y = bn.forward(y);
-        }
+        return activate(bn == null ? y : bn.forward(y), activation);
+    }
+
+    private static NDArray activate(NDArray y, Activation activation) {
         return switch (activation) {
             case NONE -> y;
             case RELU -> ai.djl.nn.Activation.relu(y);
@@ -89,10 +91,22 @@ public abstract class ConvLayer extends Module {
         };
     }
 
+    /** The prepared path: the fused oneDNN kernel on a CPU, the folded weights and separate ops elsewhere. */
+    private NDArray inference(NDArray x, Activation activation) {
+        if (!x.getDevice().equals(Device.cpu())) {
+            // oneDNN's kernels are CPU-only; a GPU still gains the folding.
+            int[] g = fusedGeometry();
+            NDArray y = ai.djl.nn.convolutional.Conv2d.conv2d(x, inferenceWeight, inferenceBias, new Shape(g[1], g[1]),
+                    new Shape(g[0], g[0]), new Shape(1, 1), g[2]).singletonOrThrow();
+            return afterFused(activate(y, activation));
+        }
+        return afterFused(kernel(x).apply(x, activation));
+    }
+
     /** {@code relu(bn(conv(x)) + residual)}, the end of a residual block. */
     public final NDArray forwardAddRelu(NDArray x, BatchNorm2d bn, NDArray residual) {
         requireOwn(bn);
-        if (prepared() && fusesResidual()) {
+        if (prepared() && fusesResidual() && x.getDevice().equals(Device.cpu())) {
             return kernel(x).applyAddRelu(x, residual);
         }
         return ai.djl.nn.Activation.relu(forward(x, bn, Activation.NONE).add(residual));

@@ -96,6 +96,7 @@ public final class TrainingBenchmark {
             m.put("images_per_second", Math.round(batch * 1000.0 / stepMs * 100) / 100.0);
             m.put("phases", phases);
             m.put("peak_rss_mib", ProcessMemory.mib(ProcessMemory.peakRss()));
+            m.put("memory_after", ProcessMemory.now().toMap());
             return m;
         }
     }
