@@ -59,7 +59,7 @@ final class DemoCommand implements Callable<Integer> {
         TrainCommand.train(config, () -> dataset, model, true, false);
         Path report = out.resolve("report");
         Evaluation e = TestCommand.run(model, () -> dataset, report,
-                new TestCommand.Settings(true, false, 8, LoadArgs.options(false)));
+                new TestCommand.Settings(true, false, 8, LoadArgs.options(false), null));
         System.out.printf(Locale.ROOT, "demo finished in %.1f s%n", (System.nanoTime() - t0) / 1e9);
         TestCommand.print(e, report);
         return 0;

@@ -5,6 +5,7 @@ import ai.djl.repository.zoo.Criteria;
 import dev.aand.api.Aand;
 import dev.aand.api.AnomalyResult;
 import dev.aand.model.ModelStore;
+import dev.aand.nn.Precision;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 import picocli.CommandLine.Option;
@@ -17,6 +18,15 @@ final class LoadArgs {
     @Option(names = "--allow-changed-teacher",
             description = "Use a teacher weights file whose SHA-256 differs from the one recorded at training.")
     boolean allowChangedTeacher;
+
+    @Option(names = "--precision", description = "Inference precision, fp32 or bf16 (CPUs with bfloat16 "
+            + "instructions); default: the one stored in the model.")
+    String precision;
+
+    /** The precision asked for, or null for the model's own. */
+    Precision precision() {
+        return precision == null ? null : Precision.parse(precision);
+    }
 
     /** Loading as the CLI does it: a warning of an accepted irregularity goes to stderr. */
     ModelStore.LoadOptions options() {
@@ -34,6 +44,9 @@ final class LoadArgs {
                 .optArgument(Aand.WARNINGS, (Consumer<String>) LoadArgs::warn);
         if (threshold != null) {
             b.optArgument(Aand.THRESHOLD, threshold);
+        }
+        if (precision != null) {
+            b.optArgument(Aand.PRECISION, precision().id());
         }
         return b.build();
     }

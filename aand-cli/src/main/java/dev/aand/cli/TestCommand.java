@@ -11,6 +11,8 @@ import dev.aand.io.UniqueNames;
 import dev.aand.metrics.Evaluation;
 import dev.aand.metrics.Evaluator;
 import dev.aand.model.ModelStore;
+import dev.aand.nn.InferenceFormat;
+import dev.aand.nn.Precision;
 import dev.aand.report.HtmlReport;
 import dev.aand.report.ReportData;
 import dev.aand.report.TestReport;
@@ -52,7 +54,9 @@ public final class TestCommand implements Callable<Integer> {
     CommandSpec spec;
 
     /** How a test run writes its report. */
-    public record Settings(boolean force, boolean saveMaps, int batchSize, ModelStore.LoadOptions load) {}
+    /** @param precision the inference precision, or null for the model's stored one */
+    public record Settings(boolean force, boolean saveMaps, int batchSize, ModelStore.LoadOptions load,
+            Precision precision) {}
 
     @Override
     public Integer call() throws IOException {
@@ -60,7 +64,7 @@ public final class TestCommand implements Callable<Integer> {
         Evaluation e = run(load.model, () -> {
             Main.startEngine();
             return dataset.open(0, 0);
-        }, output.out, new Settings(output.force, saveMaps, batchSize, load.options()));
+        }, output.out, new Settings(output.force, saveMaps, batchSize, load.options(), load.precision()));
         print(e, output.out);
         return 0;
     }
@@ -80,7 +84,9 @@ public final class TestCommand implements Callable<Integer> {
             int size = loaded.model().config().imageSize();
             double threshold = loaded.info().threshold();
             int batchSize = settings.batchSize();
-            Inferencer inferencer = new Inferencer(loaded.model(), manager, batchSize);
+            Precision precision = settings.precision() == null ? loaded.model().config().precision()
+                    : settings.precision();
+            Inferencer inferencer = new Inferencer(loaded.model(), manager, batchSize, InferenceFormat.of(precision));
             List<ReportData.ImageEntry> entries = new ArrayList<>();
             ProgressBar bar = new ProgressBar(System.err);
             UniqueNames mapNames = new UniqueNames();
@@ -122,6 +128,7 @@ public final class TestCommand implements Callable<Integer> {
         out.put("method", c.method().id());
         out.put("image size", Integer.toString(c.imageSize()));
         out.put("preprocessing", c.preprocessing().id());
+        out.put("precision", c.precision().id());
         out.put("epochs", c.stage1Epochs() + " + " + c.stage2Epochs());
         out.put("seed", Long.toString(c.seed()));
         out.put("decision threshold", String.format(Locale.ROOT, "%.5f (%s)", m.info().threshold(), m.info().thresholdSource()));

@@ -2,9 +2,11 @@ package dev.aand.cli;
 
 import dev.aand.config.AandConfig;
 import dev.aand.data.AnomalyDataset;
+import dev.aand.engine.ProcessMemory;
 import dev.aand.io.OutputDir;
 import dev.aand.io.OutputKind;
 import dev.aand.model.Method;
+import dev.aand.nn.Precision;
 import dev.aand.train.EpochLog;
 import dev.aand.train.TrainingRun;
 import java.nio.file.Path;
@@ -68,7 +70,9 @@ public final class TrainCommand implements Callable<Integer> {
                 TrainingRun.Outcome o = TrainingRun.run(config, data, out, progress, resume);
                 summarise("stage1", o.stage1(), progress);
                 summarise("stage2", o.stage2(), progress);
-                progress.onMessage(String.format(Locale.ROOT, "done in %.1f s", (System.nanoTime() - t0) / 1e9));
+                progress.onMessage(String.format(Locale.ROOT, "done in %.1f s; peak resident memory %.0f MiB (%s malloc)",
+                        (System.nanoTime() - t0) / 1e9, ProcessMemory.mib(ProcessMemory.peakRss()),
+                        ProcessMemory.allocator()));
                 progress.runFinished("model written to " + claim.target());
             } catch (RuntimeException | Error e) {
                 progress.runFailed(e);
@@ -126,6 +130,11 @@ public final class TrainCommand implements Callable<Integer> {
         @Option(names = "--threads", description = "Threads synthesising anomalies beside the engine (default: ${DEFAULT-VALUE}).")
         int threads;
 
+        @ConfigDefaults.Key("precision")
+        @Option(names = "--precision", description = "Inference precision stored with the model (and used for its "
+                + "decision threshold): fp32, or bf16 on CPUs with bfloat16 instructions (default: ${DEFAULT-VALUE}).")
+        String precision;
+
         /** Refuses out-of-range values with one line naming the option and its range. */
         public void check(CommandSpec spec) {
             model.check(spec);
@@ -143,6 +152,11 @@ public final class TrainCommand implements Callable<Integer> {
             }
             OptionChecks.fraction(spec, "--validation", validation);
             OptionChecks.range(spec, "--threads", threads, 1, 256);
+            try {
+                Precision.parse(precision);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--precision: " + e.getMessage());
+            }
         }
 
         public AandConfig toConfig() {
@@ -157,6 +171,7 @@ public final class TrainCommand implements Callable<Integer> {
             o.put("validationFraction", validation);
             o.put("seed", seed);
             o.put("synthesisThreads", threads);
+            o.put("precision", Precision.parse(precision));
             return AandConfig.defaults().with(o);
         }
     }

@@ -109,4 +109,61 @@ class CommandLineTest {
         assertEquals(1, lines.length, err.toString());
         assertTrue(lines[0].startsWith("error: out of memory (Java heap space)"), lines[0]);
     }
+
+    /** Runs the command line with System.out captured; returns {exit code, stdout, stderr}. */
+    private static Object[] run(String... args) {
+        java.io.PrintStream saved = System.out;
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        StringWriter err = new StringWriter();
+        try {
+            System.setOut(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+            CommandLine cl = Main.commandLine();
+            cl.setErr(new PrintWriter(err));
+            int code = cl.execute(args);
+            return new Object[] {code, bytes.toString(java.nio.charset.StandardCharsets.UTF_8), err.toString()};
+        } finally {
+            System.setOut(saved);
+        }
+    }
+
+    @Test
+    void benchReportsLatencyMemoryAndTheStageProfile() {
+        Object[] r = run("bench", "--image-size", "64", "--batch-size", "2", "--warmup", "0", "--iterations", "2",
+                "--profile", "--compare-unprepared");
+        assertEquals(0, r[0], (String) r[2]);
+        var json = com.google.gson.JsonParser.parseString((String) r[1]).getAsJsonObject();
+        assertTrue(json.getAsJsonObject("latency_ms").get("median").getAsDouble() > 0);
+        assertTrue(json.get("peak_rss_mib").getAsDouble() > 100, "libtorch alone takes more than 100 MiB");
+        var profile = json.getAsJsonObject("profile");
+        for (String stage : new String[] {"teacher", "raa", "bottleneck", "decoder", "map", "total"}) {
+            assertTrue(profile.getAsJsonObject(stage).get("wall_ms").getAsDouble() >= 0, stage);
+        }
+        assertTrue(json.getAsJsonObject("interleaved_reference").get("speedup").getAsDouble() > 0);
+        assertEquals("fp32", json.get("precision").getAsString());
+    }
+
+    @Test
+    void benchTimesBothTrainingStages() {
+        Object[] r = run("bench", "--train", "--image-size", "64", "--batch-size", "2", "--warmup", "0",
+                "--iterations", "1");
+        assertEquals(0, r[0], (String) r[2]);
+        var json = com.google.gson.JsonParser.parseString((String) r[1]).getAsJsonObject();
+        for (String stage : new String[] {"stage1", "stage2"}) {
+            var s = json.getAsJsonObject(stage);
+            assertTrue(s.get("step_ms_median").getAsDouble() > 0, stage);
+            assertTrue(s.getAsJsonObject("phases").has("backward"), stage);
+            assertTrue(s.get("peak_rss_mib").getAsDouble() > 100, stage);
+        }
+    }
+
+    @Test
+    void aBadPrecisionIsNamed() {
+        Object[] r = run("bench", "--precision", "fp16");
+        assertEquals(1, r[0]);
+        assertTrue(((String) r[2]).contains("unknown precision 'fp16'; valid: fp32, bf16"), (String) r[2]);
+        TrainCommand train = new TrainCommand();
+        new CommandLine(train).parseArgs("--dataset", "mvtec", "--root", "/data", "--category", "bottle",
+                "--out", "m", "--precision", "bf16");
+        assertEquals(dev.aand.nn.Precision.BF16, train.hp.toConfig().precision(), "train stores the precision");
+    }
 }

@@ -46,7 +46,7 @@ class EndToEndTest {
     @Test
     void testWritesMetricsAndReloadReproducesScores() throws Exception {
         Path out = dir.resolve("report");
-        TestCommand.run(model, () -> data, out, new TestCommand.Settings(false, true, 4, ModelStore.LoadOptions.STRICT));
+        TestCommand.run(model, () -> data, out, new TestCommand.Settings(false, true, 4, ModelStore.LoadOptions.STRICT, null));
         JsonObject m = JsonParser.parseString(Files.readString(out.resolve("metrics.json"))).getAsJsonObject();
         assertEquals(Set.of("image_auroc", "pixel_auroc", "pixel_aupro", "image_f1_max", "image_threshold",
                 "n_images", "n_anomalous", "by_defect"), m.keySet());

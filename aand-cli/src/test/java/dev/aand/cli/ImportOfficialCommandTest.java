@@ -74,7 +74,7 @@ class ImportOfficialCommandTest {
         AnomalyDataset data = Datasets.open("mvtec", DatasetOptions.of(TinyCookie.create(dir.resolve("data"), 1, 1, 2),
                 "cookie"));
         Path report = dir.resolve("report");
-        TestCommand.run(model, () -> data, report, new TestCommand.Settings(false, true, 1, ModelStore.LoadOptions.STRICT));
+        TestCommand.run(model, () -> data, report, new TestCommand.Settings(false, true, 1, ModelStore.LoadOptions.STRICT, null));
         assertTrue(Files.exists(report.resolve("metrics.json")));
         Sample cracked = data.test().stream().filter(Sample::anomalous).findFirst().orElseThrow();
         float[] saved = Npy.read(report.resolve("maps/" + cracked.defectType() + "/"

@@ -120,6 +120,29 @@ class PredictorApiTest {
     }
 
     @Test
+    void precisionArgumentSelectsBfloat16AndABadOneIsNamed() throws Exception {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Aand.builder(model).optArgument(Aand.PRECISION, "fp64").build().loadModel());
+        assertTrue(e.getMessage().contains("precision") && e.getMessage().contains("fp64"), e.getMessage());
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                dev.aand.engine.CpuFeatures.hasBfloat16(dev.aand.engine.CpuFeatures.flags()),
+                "bf16 needs a CPU with bfloat16 instructions (refusal tested in TensorFormatsTest)");
+        Image img = ImageFactory.getInstance().fromFile(images.get(images.size() - 1));
+        try (ZooModel<Image, AnomalyResult> fp = Aand.criteria(model).loadModel();
+                ZooModel<Image, AnomalyResult> bf = Aand.builder(model).optArgument(Aand.PRECISION, "bf16").build()
+                        .loadModel();
+                Predictor<Image, AnomalyResult> pf = fp.newPredictor();
+                Predictor<Image, AnomalyResult> pb = bf.newPredictor()) {
+            assertEquals("fp32", fp.getProperty("precision"));
+            assertEquals("bf16", bf.getProperty("precision"));
+            double a = pf.predict(img).score();
+            double b = pb.predict(img).score();
+            assertNotEquals(a, b, "bf16 really ran in bfloat16");
+            assertEquals(a, b, 0.05 * Math.abs(a) + 1e-3, "bf16 score near the fp32 one");
+        }
+    }
+
+    @Test
     void wrongTypesAndMissingFoldersAreRefusedClearly() {
         Criteria<Image, float[]> wrong = Criteria.builder().setTypes(Image.class, float[].class)
                 .optModelZoo(Aand.criteria(model).getModelZoo()).build();

@@ -3,6 +3,7 @@ package dev.aand.api;
 import ai.djl.modality.cv.Image;
 import ai.djl.repository.zoo.Criteria;
 import dev.aand.model.ModelStore;
+import dev.aand.nn.Precision;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -25,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * <p>{@code batchPredict} scores its list as one engine batch. A {@code Predictor} is not
  * thread-safe: use one per thread (they share the model's weights). Options go through
  * {@link #builder(Path)} as DJL arguments: {@code optArgument("threshold", 0.8)} overrides the
- * model's decision threshold; {@code optDevice(Device.gpu())} selects a GPU.
+ * model's decision threshold; {@code optArgument("precision", "bf16")} runs the networks in
+ * bfloat16 (CPUs with bfloat16 instructions) instead of the model's stored precision;
+ * {@code optDevice(Device.gpu())} selects a GPU.
  */
 public final class Aand {
     /** DJL group id of aand models. */
@@ -43,6 +46,8 @@ public final class Aand {
     public static final String PREPROCESSING = "preprocessing";
 
     private static final Logger LOG = LoggerFactory.getLogger(Aand.class);
+    /** Criteria argument: "fp32" or "bf16", replacing the model's stored inference precision. */
+    public static final String PRECISION = "precision";
 
     private Aand() {}
 
@@ -69,6 +74,18 @@ public final class Aand {
         Consumer<String> sink = warnings instanceof Consumer<?> c ? (Consumer<String>) c : LOG::warn;
         boolean allowed = allow instanceof Boolean b ? b : allow != null && Boolean.parseBoolean(allow.toString());
         return new ModelStore.LoadOptions(allowed, sink);
+    }
+
+    static Precision precision(Map<String, Object> args, Precision stored) {
+        Object v = args == null ? null : args.get(PRECISION);
+        if (v == null) {
+            return stored;
+        }
+        try {
+            return v instanceof Precision p ? p : Precision.parse(v.toString());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("argument " + PRECISION + ": " + e.getMessage(), e);
+        }
     }
 
     static double threshold(Map<String, Object> args, double stored) {

@@ -14,6 +14,8 @@ import ai.djl.util.Progress;
 import dev.aand.engine.OfflineEngine;
 import dev.aand.infer.Inferencer;
 import dev.aand.model.ModelStore;
+import dev.aand.nn.InferenceFormat;
+import dev.aand.nn.Precision;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -63,7 +65,11 @@ final class AandModelLoader implements ModelLoader {
             ModelStore.Loaded loaded = ModelStore.load(dir, model.getNDManager(), Aand.loadOptions(args));
             double threshold = Aand.threshold(args, loaded.info().threshold());
             int size = loaded.model().config().imageSize();
-            model.setBlock(new AandBlock(new Inferencer(loaded.model(), model.getNDManager(), Integer.MAX_VALUE), size));
+            Precision precision = Aand.precision(args, loaded.model().config().precision());
+            Inferencer inferencer = new Inferencer(loaded.model(), model.getNDManager(), Integer.MAX_VALUE,
+                    InferenceFormat.of(precision));
+            model.setBlock(new AandBlock(inferencer, size));
+            model.setProperty("precision", precision.id());
             model.setProperty("threshold", Double.toString(threshold));
             model.setProperty("imageSize", Integer.toString(size));
             model.setProperty("method", loaded.model().method().id());

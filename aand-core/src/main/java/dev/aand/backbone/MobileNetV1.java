@@ -5,10 +5,12 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import dev.aand.engine.FusedConvolution.Activation;
 import dev.aand.nn.BatchNorm2d;
 import dev.aand.nn.Conv2d;
 import dev.aand.nn.InitContext;
 import dev.aand.nn.Module;
+import dev.aand.nn.Temporaries;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
@@ -91,7 +93,7 @@ public final class MobileNetV1 extends Module implements Backbone {
         int padding = kernel == 3 && stride == 1 ? 1 : 0;
         Conv2d conv = child(name, new Conv2d(ctx, in, out, kernel, stride, padding, groups, false,
                 Conv2d.Init.KAIMING_FAN_OUT));
-        BatchNorm2d bn = child(name + "_bn", new BatchNorm2d(ctx, out, BN_EPS));
+        BatchNorm2d bn = child(name + "_bn", new BatchNorm2d(ctx, conv, BN_EPS));
         return new Layer(name, conv, bn, kernel, stride);
     }
 
@@ -131,11 +133,19 @@ public final class MobileNetV1 extends Module implements Backbone {
         try (NDScope scope = new NDScope()) {
             NDArray y = x;
             for (Layer l : layers) {
-                NDArray c = l.conv.forward(l.stride == 1 ? y : samePad(y, l.kernel, l.stride));
-                if (bnInputs != null) {
+                NDArray in = y;
+                y = Temporaries.keep(() -> {
+                    NDArray padded = l.stride == 1 ? in : samePad(in, l.kernel, l.stride);
+                    if (bnInputs == null) {
+                        return l.conv.forward(padded, l.bn, Activation.RELU6);
+                    }
+                    NDArray c = l.conv.forward(padded);
                     bnInputs.accept(l.name + "_bn", c);
+                    return l.bn.forward(c).clip(0f, 6f);
+                });
+                if (in != x) {
+                    in.close(); // only y is read from here on; freeing early bounds the peak
                 }
-                y = l.bn.forward(c).clip(0f, 6f);
                 if (isTap(l.name)) {
                     NDArray tap = y.stopGradient();
                     NDScope.unregister(tap);

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.pooling.Pool;
+import dev.aand.engine.FusedConvolution.Activation;
 import dev.aand.nn.BasicBlock;
 import dev.aand.nn.BatchNorm2d;
 import dev.aand.nn.Bottleneck;
@@ -15,6 +16,7 @@ import dev.aand.nn.Linear;
 import dev.aand.nn.Module;
 import dev.aand.nn.ModuleList;
 import dev.aand.nn.ResidualBlock;
+import dev.aand.nn.Temporaries;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -42,7 +44,7 @@ public final class ResNet extends Module implements Backbone {
         this.spec = spec;
         this.full = full;
         conv1 = child("conv1", new Conv2d(ctx, 3, spec.stem(), 7, 2, 3, 1, false, Conv2d.Init.KAIMING_FAN_OUT));
-        bn1 = child("bn1", new BatchNorm2d(ctx, spec.stem()));
+        bn1 = child("bn1", new BatchNorm2d(ctx, conv1));
         int[] blocks = spec.blocks();
         int[] widths = spec.widths();
         int[] outs = spec.outs();
@@ -112,11 +114,13 @@ public final class ResNet extends Module implements Backbone {
         NDList out = new NDList(3);
         // Intermediates die with the scope; only the three taps outlive the call.
         try (NDScope scope = new NDScope()) {
-            NDArray y = ResidualBlock.relu(bn1.forward(conv1.forward(x)));
-            y = Pool.maxPool2d(y, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
+            NDArray y = Temporaries.keep(() -> Pool.maxPool2d(conv1.forward(x, bn1, Activation.RELU),
+                    new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false));
             for (int s = 0; s < 3; s++) {
                 for (ResidualBlock b : stages.get(s)) {
-                    y = b.forward(y);
+                    NDArray in = y;
+                    y = b.forward(in);
+                    in.close(); // only y is read from here on; freeing early bounds the peak
                 }
                 NDArray tap = y.stopGradient();
                 NDScope.unregister(tap);

@@ -12,6 +12,7 @@ import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonWriter;
 import dev.aand.data.Preprocessing;
 import dev.aand.model.Method;
+import dev.aand.nn.Precision;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,6 +57,8 @@ import java.util.Set;
  * @param synthesisThreads CPU threads that synthesise anomalies beside the engine
  * @param preprocessing how test and predict images become network input ("aand", or "official"
  *     for models imported from the official code)
+ * @param precision number format of the networks at inference (fp32, or bf16 on CPUs with
+ *     bfloat16 instructions); training is always fp32, maps and metrics always float32
  */
 public record AandConfig(
         String backbone,
@@ -90,12 +93,13 @@ public record AandConfig(
         double thresholdQuantile,
         long seed,
         int synthesisThreads,
-        Preprocessing preprocessing) {
+        Preprocessing preprocessing,
+        Precision precision) {
 
     public static AandConfig defaults() {
         return new AandConfig("mobilenet_v1", null, Method.AAND, 256, 16, 100, 120, 0.005, 0.5,
                 0.999, 0.2, 0.8, 0.9, 50, 0.2, 0.8, 2.0, 0.3, 0.1, 1000, 5000, 0.3, 10, 4.0, 0.2,
-                0.8, "auto", null, 0.0, 0.99, 0L, 2, Preprocessing.AAND);
+                0.8, "auto", null, 0.0, 0.99, 0L, 2, Preprocessing.AAND, Precision.FP32);
     }
 
     /** Largest image size any configuration accepts (the CLI stops at 1024 without --allow-large). */
@@ -138,6 +142,8 @@ public record AandConfig(
         require(thresholdQuantile > 0 && thresholdQuantile <= 1, "threshold quantile must be in (0,1]");
         require(synthesisThreads >= 1, "synthesis threads must be >= 1");
         require(preprocessing != null, "preprocessing must be one of: aand, official");
+        require(precision != null, "precision must be fp32 or bf16");
+        require(precision != null, "precision must be fp32 or bf16");
         return this;
     }
 
@@ -169,6 +175,7 @@ public record AandConfig(
             .serializeSpecialFloatingPointValues()
             .registerTypeAdapter(Method.class, byId(Method::id, Method::parse))
             .registerTypeAdapter(Preprocessing.class, byId(Preprocessing::id, Preprocessing::parse))
+            .registerTypeAdapter(Precision.class, byId(Precision::id, Precision::parse))
             .create();
 
     /** Saves an enum-like value by its id string, as users write it. */
@@ -197,7 +204,8 @@ public record AandConfig(
             if (!tree.has(k)) {
                 throw new IllegalArgumentException("unknown configuration key: " + k);
             }
-            tree.add(k, v instanceof Method m ? new JsonPrimitive(m.id()) : GSON.toJsonTree(v));
+            tree.add(k, v instanceof Method m ? new JsonPrimitive(m.id())
+                    : v instanceof Precision p ? new JsonPrimitive(p.id()) : GSON.toJsonTree(v));
         });
         return fromTree(tree, null);
     }

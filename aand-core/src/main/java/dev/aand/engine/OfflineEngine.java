@@ -28,4 +28,19 @@ public final class OfflineEngine {
         }
         return e;
     }
+
+    /** libtorch's intra-op thread count (by default the number of physical cores). */
+    public static int threads() {
+        get();
+        return ai.djl.pytorch.jni.JniUtils.getNumThreads();
+    }
+
+    /** Sets libtorch's intra-op thread count for the whole process. */
+    public static void setThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("thread count must be at least 1, got " + threads);
+        }
+        get();
+        ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+    }
 }

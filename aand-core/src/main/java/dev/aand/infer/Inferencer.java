@@ -5,33 +5,80 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import dev.aand.engine.StageClock;
 import dev.aand.model.AandModel;
 import dev.aand.model.AmplifiedFeature;
 import dev.aand.model.Method;
+import dev.aand.nn.InferenceFormat;
+import dev.aand.nn.Precision;
+import dev.aand.nn.Temporaries;
 import java.util.List;
 
 /**
  * Scores images with a trained model in batches on the engine: teacher, RAA, student, anomaly
  * map, image score. Nothing per pixel happens in Java.
+ *
+ * <p>Construction prepares the model for inference (BatchNorm folded into the convolutions,
+ * weights in the chosen precision, channels-last activations); the stored weights are untouched.
+ * Autograd is off while scoring, on any thread. The networks may run in bfloat16; the maps and
+ * scores are always float32.
  */
 public final class Inferencer {
     private final AandModel model;
     private final NDManager manager;
     private final AnomalyMapGenerator maps;
+    private final InferenceFormat format;
     private final int size;
     private final int batchSize;
 
+    /** A float32 inferencer. */
     public Inferencer(AandModel model, NDManager manager, int batchSize) {
+        this(model, manager, batchSize, InferenceFormat.of(Precision.FP32));
+    }
+
+    /**
+     * @throws IllegalArgumentException when the format's precision cannot run on the manager's device
+     */
+    public Inferencer(AandModel model, NDManager manager, int batchSize, InferenceFormat format) {
+        this(model, manager, batchSize, java.util.Objects.requireNonNull(format, "format"), Setup.PREPARE);
+    }
+
+    /**
+     * The unprepared reference path: float32, BatchNorm applied as stored, NCHW activations (what
+     * inference was before BatchNorm folding and channels-last), for comparisons and benchmarks.
+     */
+    public static Inferencer unprepared(AandModel model, NDManager manager, int batchSize) {
+        return new Inferencer(model, manager, batchSize, null, Setup.AS_STORED);
+    }
+
+    private enum Setup { PREPARE, AS_STORED }
+
+    private Inferencer(AandModel model, NDManager manager, int batchSize, InferenceFormat format, Setup setup) {
         if (batchSize < 1) {
-            // A zero batch would never advance through the images.
-            throw new IllegalArgumentException("batch size must be >= 1: " + batchSize);
+            throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
         }
         this.model = model;
         this.manager = manager;
         this.size = model.config().imageSize();
         this.maps = new AnomalyMapGenerator(size, model.config().blurSigma());
         this.batchSize = batchSize;
-        model.train(false);
+        this.format = format;
+        if (setup == Setup.PREPARE) {
+            format.precision().requireSupported(manager.getDevice());
+            model.prepareInference(format);
+        } else {
+            model.dropInference();
+            model.train(false);
+        }
+    }
+
+    public AandModel model() {
+        return model;
+    }
+
+    /** The format the model was prepared in, or null for {@link #unprepared}. */
+    public InferenceFormat format() {
+        return format;
     }
 
     /**
@@ -72,15 +119,47 @@ public final class Inferencer {
         return new Result(out, scores);
     }
 
-    /** Anomaly maps [N, S, S] of a batch of RGB images in [0,255]. */
+    /**
+     * Anomaly maps [N, S, S] (float32) of a batch of float32 RGB images in [0,255], [N, 3, S, S].
+     * Every intermediate tensor is freed before this returns.
+     */
     public NDArray mapsOf(NDArray rgb255) {
-        List<AmplifiedFeature> advanced = model.advance(model.teacherFeatures(rgb255));
-        if (model.method().mapSource() == Method.MapSource.GATE) {
-            NDList weights = new NDList();
-            advanced.forEach(a -> weights.add(a.anomalyWeight()));
-            return maps.combine(weights);
+        return mapsOf(rgb255, StageClock.NONE);
+    }
+
+    /**
+     * As {@link #mapsOf(NDArray)}, telling {@code clock} where the stages end: teacher, raa,
+     * bottleneck, decoder, map (CPU ops are synchronous, so each lap covers its stage's work).
+     */
+    public NDArray mapsOf(NDArray rgb255, StageClock clock) {
+        try (NoGrad g = NoGrad.enter()) {
+            return Temporaries.keep(() -> {
+                NDList features = model.teacherFeatures(rgb255);
+                clock.lap("teacher");
+                List<AmplifiedFeature> advanced = model.advance(features);
+                clock.lap("raa");
+                NDArray out;
+                if (model.method().mapSource() == Method.MapSource.GATE) {
+                    NDList weights = new NDList();
+                    advanced.forEach(a -> weights.add(a.anomalyWeight()));
+                    out = maps.combine(weights);
+                } else {
+                    NDList teacher = AandModel.advancedList(advanced);
+                    NDArray embedding = model.student().bottleneck().forward(teacher);
+                    clock.lap("bottleneck");
+                    NDList student = model.student().decoder().forward(embedding);
+                    clock.lap("decoder");
+                    out = maps.fromDiscrepancy(float32(teacher), float32(student));
+                }
+                clock.lap("map");
+                return out;
+            });
         }
-        NDList teacher = AandModel.advancedList(advanced);
-        return maps.fromDiscrepancy(teacher, model.reconstruct(advanced));
+    }
+
+    private NDList float32(NDList levels) {
+        NDList out = new NDList(levels.size());
+        levels.forEach(l -> out.add(format == null ? l : format.toFloat32(l)));
+        return out;
     }
 }

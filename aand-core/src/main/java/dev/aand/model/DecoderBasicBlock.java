@@ -1,17 +1,18 @@
 package dev.aand.model;
 
 import ai.djl.ndarray.NDArray;
+import dev.aand.engine.FusedConvolution.Activation;
 import dev.aand.nn.BatchNorm2d;
 import dev.aand.nn.Conv2d;
+import dev.aand.nn.ConvLayer;
 import dev.aand.nn.InitContext;
-import java.util.function.UnaryOperator;
 
 /**
  * RD4AD's decoder basic block: {@code conv1} (3x3, or the 2x2 stride-2 transposed conv in an
  * upsampling block) - BN - ReLU - conv3x3 - BN.
  */
 public final class DecoderBasicBlock extends DecoderBlock {
-    private final UnaryOperator<NDArray> conv1;
+    private final ConvLayer conv1;
     private final BatchNorm2d bn1;
     private final Conv2d conv2;
     private final BatchNorm2d bn2;
@@ -23,15 +24,15 @@ public final class DecoderBasicBlock extends DecoderBlock {
     public DecoderBasicBlock(InitContext ctx, int in, int width, int out, boolean upsampling) {
         super("DecoderBasicBlock", in, width, out, upsampling);
         conv1 = resamplingConv("conv1", ctx, in, width);
-        bn1 = child("bn1", new BatchNorm2d(ctx, width));
+        bn1 = child("bn1", new BatchNorm2d(ctx, conv1));
         conv2 = child("conv2", conv3x3(ctx, width, out, 1));
-        bn2 = child("bn2", new BatchNorm2d(ctx, out));
+        bn2 = child("bn2", new BatchNorm2d(ctx, conv2));
         upsampleIfNeeded(ctx, in, out);
     }
 
     @Override
-    protected NDArray branch(NDArray x) {
-        NDArray y = relu(bn1.forward(conv1.apply(x)));
-        return bn2.forward(conv2.forward(y));
+    protected NDArray residual(NDArray x, NDArray identity) {
+        NDArray y = conv1.forward(x, bn1, Activation.RELU);
+        return conv2.forwardAddRelu(y, bn2, identity);
     }
 }

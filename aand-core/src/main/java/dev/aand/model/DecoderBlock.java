@@ -2,12 +2,11 @@ package dev.aand.model;
 
 import ai.djl.ndarray.NDArray;
 import dev.aand.nn.BatchNorm2d;
-import dev.aand.nn.Conv2d;
+import dev.aand.nn.ConvLayer;
 import dev.aand.nn.ConvTranspose2d;
 import dev.aand.nn.InitContext;
 import dev.aand.nn.ResidualBlock;
 import dev.aand.nn.Sequential;
-import java.util.function.UnaryOperator;
 
 /**
  * What RD4AD's decoder blocks share: the first block of a stage doubles H and W with a 2x2
@@ -28,20 +27,15 @@ abstract class DecoderBlock extends ResidualBlock {
     }
 
     /** Registers {@code name}: the transposed conv in an upsampling block, else a 3x3 conv. */
-    final UnaryOperator<NDArray> resamplingConv(String name, InitContext ctx, int in, int out) {
-        if (upsampling) {
-            ConvTranspose2d deconv = child(name, deconv2x2(ctx, in, out));
-            return deconv::forward;
-        }
-        Conv2d conv = child(name, conv3x3(ctx, in, out, 1));
-        return conv::forward;
+    final ConvLayer resamplingConv(String name, InitContext ctx, int in, int out) {
+        return upsampling ? child(name, deconv2x2(ctx, in, out)) : child(name, conv3x3(ctx, in, out, 1));
     }
 
     /** Registers the {@code upsample} shortcut of an upsampling block; call after the branch. */
     final void upsampleIfNeeded(InitContext ctx, int in, int out) {
         if (upsampling) {
             ConvTranspose2d deconv = deconv2x2(ctx, in, out);
-            BatchNorm2d bn = new BatchNorm2d(ctx, out);
+            BatchNorm2d bn = new BatchNorm2d(ctx, deconv);
             shortcut("upsample", new Sequential().add(deconv, deconv::forward).add(bn, bn::forward));
         }
     }

@@ -1,7 +1,7 @@
 package dev.aand.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.nn.Activation;
+import dev.aand.engine.FusedConvolution.Activation;
 import dev.aand.nn.Conv2d;
 import dev.aand.nn.InitContext;
 import dev.aand.nn.Module;
@@ -23,7 +23,8 @@ public final class Mlp1x1 extends Module {
         return new Conv2d(ctx, in, out, 1, 1, 0, 1, true, Conv2d.Init.KAIMING_FAN_OUT_DEFAULT_BIAS);
     }
 
-    public NDArray forward(NDArray x) {
-        return fc3.forward(Activation.relu(fc2.forward(Activation.relu(fc1.forward(x)))));
+    /** {@code last(fc3(relu(fc2(relu(fc1(x))))))}; {@code last} is fused into fc3 at inference. */
+    public NDArray forward(NDArray x, Activation last) {
+        return fc3.forward(fc2.forward(fc1.forward(x, null, Activation.RELU), null, Activation.RELU), null, last);
     }
 }

@@ -4,12 +4,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
+import dev.aand.engine.FusedConvolution.Activation;
 import dev.aand.nn.BatchNorm2d;
 import dev.aand.nn.Conv2d;
 import dev.aand.nn.InitContext;
 import dev.aand.nn.Module;
 import dev.aand.nn.ResidualBlock;
 import dev.aand.nn.Sequential;
+import dev.aand.nn.Temporaries;
 import java.util.Arrays;
 
 /**
@@ -55,11 +57,11 @@ public final class OneClassBottleneck extends Module {
         ResidualStages.Stage stage = ResidualStages.encoder(ctx, kind, 3 * c3, planes, blocks, 2, baseWidth);
         this.bnLayer = child("bn_layer", stage.layers());
         this.conv1 = child("conv1", ResidualBlock.conv3x3(ctx, c1, c2, 2));
-        this.bn1 = child("bn1", new BatchNorm2d(ctx, c2));
+        this.bn1 = child("bn1", new BatchNorm2d(ctx, conv1));
         this.conv2 = child("conv2", ResidualBlock.conv3x3(ctx, c2, c3, 2));
-        this.bn2 = child("bn2", new BatchNorm2d(ctx, c3));
+        this.bn2 = child("bn2", new BatchNorm2d(ctx, conv2));
         this.conv3 = child("conv3", ResidualBlock.conv3x3(ctx, c2, c3, 2));
-        this.bn3 = child("bn3", new BatchNorm2d(ctx, c3));
+        this.bn3 = child("bn3", new BatchNorm2d(ctx, conv3));
         this.inChannels = levelChannels.clone();
         this.outChannels = stage.outChannels();
     }
@@ -69,7 +71,7 @@ public final class OneClassBottleneck extends Module {
      * @return the embedding [N, outChannels, ceil(h/2), ceil(w/2)]
      */
     public NDArray forward(NDList levels) {
-        return bnLayer.forward(fuse(levels));
+        return Temporaries.keep(() -> bnLayer.forward(fuse(levels)));
     }
 
     /**
@@ -78,10 +80,12 @@ public final class OneClassBottleneck extends Module {
      */
     public NDArray fuse(NDList levels) {
         checkLevels(levels);
-        NDArray l1 = relu(bn1.forward(conv1.forward(levels.get(0))));
-        l1 = relu(bn2.forward(conv2.forward(l1)));
-        NDArray l2 = relu(bn3.forward(conv3.forward(levels.get(1))));
-        return NDArrays.concat(new NDList(l1, l2, levels.get(2)), 1);
+        return Temporaries.keep(() -> {
+            NDArray l1 = conv1.forward(levels.get(0), bn1, Activation.RELU);
+            l1 = conv2.forward(l1, bn2, Activation.RELU);
+            NDArray l2 = conv3.forward(levels.get(1), bn3, Activation.RELU);
+            return NDArrays.concat(new NDList(l1, l2, levels.get(2)), 1);
+        });
     }
 
     private void checkLevels(NDList levels) {

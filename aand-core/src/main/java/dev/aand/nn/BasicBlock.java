@@ -1,6 +1,7 @@
 package dev.aand.nn;
 
 import ai.djl.ndarray.NDArray;
+import dev.aand.engine.FusedConvolution.Activation;
 
 /**
  * ResNet basic block (ResNet-18/34): conv3x3 (stride) - BN - ReLU - conv3x3 - BN, plus identity or,
@@ -20,15 +21,15 @@ public final class BasicBlock extends ResidualBlock {
         super(out);
         requirePositive("BasicBlock channels/stride", in, width, out, stride);
         conv1 = child("conv1", conv3x3(ctx, in, width, stride));
-        bn1 = child("bn1", new BatchNorm2d(ctx, width));
+        bn1 = child("bn1", new BatchNorm2d(ctx, conv1));
         conv2 = child("conv2", conv3x3(ctx, width, out, 1));
-        bn2 = child("bn2", new BatchNorm2d(ctx, out));
+        bn2 = child("bn2", new BatchNorm2d(ctx, conv2));
         downsampleIfNeeded(ctx, in, out, stride);
     }
 
     @Override
-    protected NDArray branch(NDArray x) {
-        NDArray y = relu(bn1.forward(conv1.forward(x)));
-        return bn2.forward(conv2.forward(y));
+    protected NDArray residual(NDArray x, NDArray identity) {
+        NDArray y = conv1.forward(x, bn1, Activation.RELU);
+        return conv2.forwardAddRelu(y, bn2, identity);
     }
 }

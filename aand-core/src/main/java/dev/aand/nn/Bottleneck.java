@@ -1,6 +1,7 @@
 package dev.aand.nn;
 
 import ai.djl.ndarray.NDArray;
+import dev.aand.engine.FusedConvolution.Activation;
 
 /**
  * ResNet v1.5 bottleneck (ResNet-50 family): 1x1 reduce to {@code width} - 3x3 (the stride sits
@@ -20,18 +21,18 @@ public final class Bottleneck extends ResidualBlock {
         super(out);
         requirePositive("Bottleneck channels/stride", in, width, out, stride);
         conv1 = child("conv1", conv1x1(ctx, in, width, 1));
-        bn1 = child("bn1", new BatchNorm2d(ctx, width));
+        bn1 = child("bn1", new BatchNorm2d(ctx, conv1));
         conv2 = child("conv2", conv3x3(ctx, width, width, stride));
-        bn2 = child("bn2", new BatchNorm2d(ctx, width));
+        bn2 = child("bn2", new BatchNorm2d(ctx, conv2));
         conv3 = child("conv3", conv1x1(ctx, width, out, 1));
-        bn3 = child("bn3", new BatchNorm2d(ctx, out));
+        bn3 = child("bn3", new BatchNorm2d(ctx, conv3));
         downsampleIfNeeded(ctx, in, out, stride);
     }
 
     @Override
-    protected NDArray branch(NDArray x) {
-        NDArray y = relu(bn1.forward(conv1.forward(x)));
-        y = relu(bn2.forward(conv2.forward(y)));
-        return bn3.forward(conv3.forward(y));
+    protected NDArray residual(NDArray x, NDArray identity) {
+        NDArray y = conv1.forward(x, bn1, Activation.RELU);
+        y = conv2.forward(y, bn2, Activation.RELU);
+        return conv3.forwardAddRelu(y, bn3, identity);
     }
 }

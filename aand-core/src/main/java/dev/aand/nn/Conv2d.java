@@ -4,11 +4,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 
 /** 2D convolution with symmetric padding, torch weight layout [out, in/groups, k, k]. */
-public final class Conv2d extends Module {
+public final class Conv2d extends ConvLayer {
     private final NDArray weight;
     private final NDArray bias;
-    private final Shape stride;
-    private final Shape padding;
+    private final int stride;
+    private final int padding;
     private final int groups;
 
     public Conv2d(InitContext ctx, int in, int out, int kernel, int stride, int padding,
@@ -19,8 +19,8 @@ public final class Conv2d extends Module {
                 ? ctx.torchDefault(w, fanIn) : ctx.kaimingNormalFanOut(w));
         this.bias = bias ? parameter("bias", init == Init.KAIMING_FAN_OUT
                 ? ctx.zeros(new Shape(out)) : ctx.torchDefault(new Shape(out), fanIn)) : null;
-        this.stride = new Shape(stride, stride);
-        this.padding = new Shape(padding, padding);
+        this.stride = stride;
+        this.padding = padding;
         this.groups = groups;
     }
 
@@ -34,13 +34,30 @@ public final class Conv2d extends Module {
         TORCH_DEFAULT
     }
 
-    public NDArray forward(NDArray x) {
-        return ai.djl.nn.convolutional.Conv2d.conv2d(
-                        x, weight, bias, stride, padding, new Shape(1, 1), groups)
+    @Override
+    protected NDArray convolve(NDArray x) {
+        return ai.djl.nn.convolutional.Conv2d.conv2d(x, weight, bias, new Shape(stride, stride),
+                        new Shape(padding, padding), new Shape(1, 1), groups)
                 .singletonOrThrow();
     }
 
-    public long outChannels() {
-        return weight.getShape().get(0);
+    @Override
+    protected int[] fusedGeometry() {
+        return new int[] {padding, stride, groups};
+    }
+
+    @Override
+    protected NDArray weight() {
+        return weight;
+    }
+
+    @Override
+    protected NDArray bias() {
+        return bias;
+    }
+
+    @Override
+    protected int outAxis() {
+        return 0;
     }
 }

@@ -20,6 +20,7 @@ public abstract class Module {
     private final Map<String, NDArray> parameters = new LinkedHashMap<>();
     private final Map<String, NDArray> buffers = new LinkedHashMap<>();
     private boolean training;
+    private InferenceFormat inference;
 
     protected <M extends Module> M child(String name, M module) {
         if (children.put(name, module) != null) {
@@ -63,8 +64,14 @@ public abstract class Module {
         children.forEach((k, m) -> m.collect(prefix + k + ".", out, withBuffers));
     }
 
-    /** Sets training mode (BatchNorm uses batch statistics) on this module and its children. */
+    /**
+     * Sets training mode (BatchNorm uses batch statistics) on this module and its children. Training
+     * mode drops the inference copies: the weights are about to change.
+     */
     public Module train(boolean on) {
+        if (on) {
+            dropInference();
+        }
         training = on;
         children.values().forEach(c -> c.train(on));
         return this;
@@ -74,13 +81,56 @@ public abstract class Module {
         return training;
     }
 
+    /**
+     * Switches this module and its children to evaluation mode with inference copies of their
+     * tensors in {@code format}: each BatchNorm folded into the convolution before it, weights
+     * cast to the precision. The stored parameters are left as they are, so the state dict and
+     * training are unaffected. Call it again after the weights change; not while another thread
+     * runs a forward pass.
+     */
+    public void prepareInference(InferenceFormat format) {
+        train(false);
+        dropInference();
+        prepareTree(format);
+    }
+
+    private void prepareTree(InferenceFormat format) {
+        prepareOwnInference(format);
+        inference = format;
+        children.values().forEach(c -> c.prepareTree(format));
+    }
+
+    /** Frees the inference copies of this module and its children (forward falls back to the parameters). */
+    public void dropInference() {
+        if (inference != null) {
+            dropOwnInference();
+            inference = null;
+        }
+        children.values().forEach(Module::dropInference);
+    }
+
+    /** The format {@link #prepareInference} set up, or null when forward uses the stored tensors. */
+    public InferenceFormat inferenceFormat() {
+        return training ? null : inference;
+    }
+
+    /** Makes this module's own inference copies (children are handled by the caller). */
+    protected void prepareOwnInference(InferenceFormat format) {}
+
+    /** Frees what {@link #prepareOwnInference} made. */
+    protected void dropOwnInference() {}
+
     /** Stops gradient tracking for every parameter (a frozen teacher). */
     public void freeze() {
         parameters().values().forEach(p -> p.setRequiresGradient(false));
     }
 
-    /** Overwrites a state-dict entry in place, keeping the engine tensor that layers hold. */
+    /**
+     * Overwrites a state-dict entry in place, keeping the engine tensor that layers hold. Inference
+     * copies are dropped, since they would no longer match.
+     */
     public void load(String name, float[] values) {
+        dropInference();
         NDArray target = stateDict().get(name);
         if (target == null) {
             throw new IllegalArgumentException("no tensor named " + name);

@@ -16,12 +16,15 @@ public abstract class ResidualBlock extends Module {
         this.outChannels = outChannels;
     }
 
-    /** The residual branch, without the final ReLU. */
-    protected abstract NDArray branch(NDArray x);
+    /**
+     * {@code relu(branch(x) + identity)}: the residual branch, the sum and the final ReLU (the
+     * branch's last convolution takes the sum and the ReLU into its kernel at inference).
+     */
+    protected abstract NDArray residual(NDArray x, NDArray identity);
 
     public final NDArray forward(NDArray x) {
-        NDArray identity = shortcut == null ? x : shortcut.forward(x);
-        return relu(branch(x).add(identity));
+        // The branch's activations are freed as soon as the block's output exists.
+        return Temporaries.keep(() -> residual(x, shortcut == null ? x : shortcut.forward(x)));
     }
 
     /** Output channel count of this block. */
@@ -58,7 +61,7 @@ public abstract class ResidualBlock extends Module {
     protected final void downsampleIfNeeded(InitContext ctx, int in, int out, int stride) {
         if (stride != 1 || in != out) {
             Conv2d conv = conv1x1(ctx, in, out, stride);
-            BatchNorm2d bn = new BatchNorm2d(ctx, out);
+            BatchNorm2d bn = new BatchNorm2d(ctx, conv);
             shortcut("downsample", new Sequential().add(conv, conv::forward).add(bn, bn::forward));
         }
     }

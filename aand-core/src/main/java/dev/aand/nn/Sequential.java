@@ -27,7 +27,11 @@ public final class Sequential extends Module {
     public NDArray forward(NDArray x) {
         NDArray y = x;
         for (UnaryOperator<NDArray> s : steps) {
-            y = s.apply(y);
+            NDArray next = s.apply(y);
+            if (y != x && next != y) {
+                y.close(); // an intermediate nobody else holds (autograd keeps its own reference)
+            }
+            y = next;
         }
         return y;
     }

@@ -8,9 +8,12 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.aand.config.AandConfig;
+import dev.aand.engine.StageClock;
 import dev.aand.model.AandModel;
 import dev.aand.model.ResidualAnomalyAmplifier;
 import dev.aand.synth.Seeds;
+import dev.aand.nn.InferenceFormat;
+import dev.aand.nn.Precision;
 import dev.aand.synth.SyntheticBatchLoader;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,6 +50,8 @@ public final class Stage1Trainer {
 
     /** Trains the epochs after {@code progress.epochsDone()}; returns their logs. */
     public List<EpochLog> train(SyntheticBatchLoader loader, NDManager manager, StageProgress progress) {
+        // The frozen teacher takes its inference path (BatchNorm folded, fused kernels, channels-last).
+        model.teacher().module().prepareInference(InferenceFormat.of(Precision.FP32));
         List<ResidualAnomalyAmplifier> raa = model.amplifiers();
         Map<String, NDArray> params = new LinkedHashMap<>();
         for (int i = 0; i < raa.size(); i++) {
@@ -57,6 +62,7 @@ public final class Stage1Trainer {
         int epochs = config.stage1Epochs();
         int size = config.imageSize();
         Engine engine = manager.getEngine();
+        StageClock clock = listener.stageClock(STAGE);
         try (Adam adam = new Adam(params, config.learningRate(), config.beta1(), config.beta2())) {
             if (progress.optimizer() != null) {
                 adam.restore(progress.optimizer());
@@ -74,18 +80,22 @@ public final class Stage1Trainer {
                 int step = 0;
                 try (SyntheticBatchLoader.Epoch batches = loader.epoch(epoch)) {
                     while (batches.hasNext()) {
+                        clock.start();
                         SyntheticBatchLoader.Batch b = batches.next();
+                        clock.lap("data");
                         long t0 = System.nanoTime();
                         Map<String, Double> terms;
                         try (NDScope scope = new NDScope()) {
                             NDArray images = manager.create(b.images(), new Shape(b.size(), 3, size, size));
                             NDArray masks = manager.create(b.masks(), new Shape(b.size(), 1, size, size));
                             NDArray fg = manager.create(b.foregrounds(), new Shape(b.size(), 1, size, size));
-                            NDList features = model.teacherFeatures(images);
+                            NDList features = model.teacherFeaturesForTraining(images);
+                            clock.lap("teacher");
                             boolean stepped;
                             try (GradientCollector gc = engine.newGradientCollector()) {
                                 StepLoss loss = loss(raa, features, masks, fg, rng);
                                 terms = loss.terms();
+                                clock.lap("raa+loss");
                                 // Without a gate, a batch whose synthetic masks vanish at every
                                 // level has no loss term at all: nothing to learn from it.
                                 stepped = loss.total != null;
@@ -93,9 +103,11 @@ public final class Stage1Trainer {
                                     gc.backward(loss.total);
                                 }
                             }
+                            clock.lap("backward");
                             if (stepped) {
                                 adam.step();
                             }
+                            clock.lap("optimizer");
                         }
                         seen += b.size();
                         step++;

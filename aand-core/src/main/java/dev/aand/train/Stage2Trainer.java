@@ -9,9 +9,12 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.aand.config.AandConfig;
 import dev.aand.data.Shuffle;
+import dev.aand.engine.StageClock;
 import dev.aand.model.AandModel;
 import dev.aand.model.AmplifiedFeature;
 import dev.aand.model.ReverseDistillationNets;
+import dev.aand.nn.InferenceFormat;
+import dev.aand.nn.Precision;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,6 +49,11 @@ public final class Stage2Trainer {
     /** Trains the epochs after {@code progress.epochsDone()}; returns their logs. */
     public List<EpochLog> train(List<float[]> images, NDManager manager, StageProgress progress) {
         ReverseDistillationNets student = model.student();
+        // The frozen teacher and RAA modules take their inference path (BatchNorm folded, fused
+        // kernels, channels-last); the student trains on NCHW copies of their output, as before.
+        InferenceFormat frozen = InferenceFormat.of(Precision.FP32);
+        model.teacher().module().prepareInference(frozen);
+        model.amplifiers().forEach(a -> a.prepareInference(frozen));
         student.train(true);
         Engine engine = manager.getEngine();
         int size = config.imageSize();
@@ -54,6 +62,7 @@ public final class Stage2Trainer {
         int batch = Math.min(config.batchSize(), n);
         int steps = (n + batch - 1) / batch;
         List<EpochLog> logs = new ArrayList<>();
+        StageClock clock = listener.stageClock(STAGE);
         try (Adam adam = new Adam(student.parameters(), config.learningRate(), config.beta1(), config.beta2())) {
             if (progress.optimizer() != null) {
                 adam.restore(progress.optimizer());
@@ -72,15 +81,21 @@ public final class Stage2Trainer {
                         continue;
                     }
                     long t0 = System.nanoTime();
+                    clock.start();
                     Map<String, Double> terms = new LinkedHashMap<>();
                     try (NDScope scope = new NDScope()) {
                         NDArray x = manager.create(Shuffle.gather(images, order, from, count),
                                 new Shape(count, 3, size, size));
+                        clock.lap("data");
                         NDList advanced = AandModel.advancedList(advance(x));
+                        clock.lap("teacher+raa");
                         try (GradientCollector gc = engine.newGradientCollector()) {
                             NDList rebuilt = student.forward(advanced);
+                            clock.lap("student");
                             DistillationLoss.Terms loss = distillation.compute(advanced, rebuilt);
+                            clock.lap("loss");
                             gc.backward(loss.total());
+                            clock.lap("backward");
                             terms.put("loss", (double) loss.total().getFloat());
                             terms.put("kd", (double) loss.kd().getFloat());
                             if (loss.hkd() != null) {
@@ -88,6 +103,7 @@ public final class Stage2Trainer {
                             }
                         }
                         adam.step();
+                        clock.lap("optimizer");
                     }
                     meter.add(terms);
                     listener.onStep(STAGE, epoch, epochs, step + 1, steps, terms,
@@ -110,7 +126,7 @@ public final class Stage2Trainer {
         List<AmplifiedFeature> out = model.advance(model.teacherFeatures(rgb255));
         List<AmplifiedFeature> detached = new ArrayList<>(out.size());
         for (AmplifiedFeature a : out) {
-            detached.add(new AmplifiedFeature(a.advanced().stopGradient(), a.anomalyWeight()));
+            detached.add(new AmplifiedFeature(AandModel.trainingCopy(a.advanced()), a.anomalyWeight()));
         }
         return detached;
     }

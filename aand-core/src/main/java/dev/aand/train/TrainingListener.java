@@ -1,5 +1,6 @@
 package dev.aand.train;
 
+import dev.aand.engine.StageClock;
 import java.util.Map;
 
 /** Progress of a training run; the CLI draws bars and writes the log from these calls. */
@@ -13,6 +14,11 @@ public interface TrainingListener {
 
     /** A free-form message (data loading, thresholds, saved files). */
     default void onMessage(String message) {}
+
+    /** Where a stage's steps report their phases (data, forward, backward, ...), for profiling. */
+    default StageClock stageClock(String stage) {
+        return StageClock.NONE;
+    }
 
     TrainingListener NONE = new TrainingListener() {};
 }

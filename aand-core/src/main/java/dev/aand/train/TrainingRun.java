@@ -13,6 +13,7 @@ import dev.aand.io.Sha256;
 import dev.aand.model.AandModel;
 import dev.aand.model.ModelStore;
 import dev.aand.model.Provenance;
+import dev.aand.nn.InferenceFormat;
 import dev.aand.nn.InitContext;
 import dev.aand.synth.AnomalySynthesizer;
 import dev.aand.synth.ForegroundMask;
@@ -72,7 +73,8 @@ public final class TrainingRun {
             throw new IllegalArgumentException("an interrupted run left " + checkpoint
                     + ": resume it (--resume) or delete it to start over");
         }
-        OfflineEngine.get();
+        // Fail before hours of training, not at the threshold: the model's precision must run here.
+        config.precision().requireSupported(OfflineEngine.get().defaultDevice());
         int size = config.imageSize();
         List<Sample> train = data.train();
         listener.onMessage("decoding " + train.size() + " training images at " + size + "x" + size);
@@ -184,7 +186,8 @@ public final class TrainingRun {
             AandConfig config, NDManager manager, TrainingListener listener) {
         List<Sample> validation = data.validation();
         List<float[]> normals = validation.isEmpty() ? trainImages : decode(validation, config.imageSize());
-        Inferencer.Result r = new Inferencer(model, manager, Math.max(1, config.batchSize())).score(normals);
+        Inferencer.Result r = new Inferencer(model, manager, Math.max(1, config.batchSize()),
+                InferenceFormat.of(config.precision())).score(normals);
         double[] scores = r.scores();
         double t = quantile(scores, config.thresholdQuantile());
         double level = mapLevel(r.maps(), 0.01);

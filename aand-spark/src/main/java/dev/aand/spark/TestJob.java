@@ -98,7 +98,7 @@ public final class TestJob {
             var data = Datasets.open(o.dataset(), DatasetOptions.of(Path.of(o.root()), category));
             // run() checked --force for every report folder; OutputDir still refuses one aand did not write.
             Evaluation.Summary s = TestCommand.run(model, () -> data, Path.of(o.out()).resolve(category),
-                    new TestCommand.Settings(true, o.saveMaps(), o.batchSize(), ModelStore.LoadOptions.STRICT)).overall();
+                    new TestCommand.Settings(true, o.saveMaps(), o.batchSize(), ModelStore.LoadOptions.STRICT, null)).overall();
             return new Result(category, "ok", s.imageAuroc(), s.pixelAuroc(), s.pixelAupro(), s.imageF1Max(),
                     s.nImages(), s.nAnomalous(), CategoryJobs.seconds(t0), null);
         } catch (IOException | RuntimeException | OutOfMemoryError e) {
