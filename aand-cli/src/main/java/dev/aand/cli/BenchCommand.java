@@ -38,7 +38,8 @@ final class BenchCommand implements Callable<Integer> {
     int iterations;
     @Option(names = "--teacher-only", description = "Time only normalisation and the teacher's three feature maps.")
     boolean teacherOnly;
-    @Option(names = "--precision", defaultValue = "fp32",
+    @ConfigDefaults.Key("precision")
+    @Option(names = "--precision",
             description = "fp32, or bf16 on CPUs with bfloat16 instructions (default: ${DEFAULT-VALUE}).")
     String precision;
     @Option(names = "--threads", description = "libtorch intra-op threads (default: libtorch's, one per core).")
@@ -60,11 +61,14 @@ final class BenchCommand implements Callable<Integer> {
         OptionChecks.batchSize(spec, batchSize);
         OptionChecks.range(spec, "--warmup", warmup, 0, 100_000);
         OptionChecks.range(spec, "--iterations", iterations, 1, 100_000);
+        Precision p = OptionChecks.precision(spec, precision);
+        if (threads != null) {
+            OptionChecks.range(spec, "--threads", threads, 1, 1024);
+        }
         Main.startEngine();
         if (threads != null) {
             OfflineEngine.setThreads(threads);
         }
-        Precision p = Precision.parse(precision);
         Map<String, Object> o = new LinkedHashMap<>();
         model.putInto(o);
         o.put("precision", p);

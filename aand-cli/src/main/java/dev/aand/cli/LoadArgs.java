@@ -8,6 +8,7 @@ import dev.aand.model.ModelStore;
 import dev.aand.nn.Precision;
 import java.nio.file.Path;
 import java.util.function.Consumer;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /** The trained model that test and predict score with, and how strictly it is verified. */
@@ -26,6 +27,11 @@ final class LoadArgs {
     /** The precision asked for, or null for the model's own. */
     Precision precision() {
         return precision == null ? null : Precision.parse(precision);
+    }
+
+    /** Refuses a bad --precision before anything is loaded or written. */
+    void check(CommandSpec spec) {
+        OptionChecks.precision(spec, precision);
     }
 
     /** Loading as the CLI does it: a warning of an accepted irregularity goes to stderr. */

@@ -1,6 +1,7 @@
 package dev.aand.cli;
 
 import dev.aand.config.AandConfig;
+import dev.aand.nn.Precision;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
@@ -43,6 +44,15 @@ final class OptionChecks {
             throw new ParameterException(spec.commandLine(), "--image-size must be a multiple of 32 between 32 and "
                     + max + " (got " + size + ")" + (allowLarge || size < MAX_IMAGE_SIZE ? ""
                             : "; sizes above " + MAX_IMAGE_SIZE + " need --allow-large"));
+        }
+    }
+
+    /** {@code --precision}'s value, or null when it is not given; an unknown id is a one-line error. */
+    static Precision precision(CommandSpec spec, String value) {
+        try {
+            return value == null ? null : Precision.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--precision: " + e.getMessage());
         }
     }
 }

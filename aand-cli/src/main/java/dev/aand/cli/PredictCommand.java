@@ -49,6 +49,7 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         OptionChecks.batchSize(spec, batchSize);
+        load.check(spec);
         if (threshold != null) {
             OptionChecks.finite(spec, "--threshold", threshold);
         }

@@ -61,6 +61,7 @@ public final class TestCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         OptionChecks.batchSize(spec, batchSize);
+        load.check(spec);
         Evaluation e = run(load.model, () -> {
             Main.startEngine();
             return dataset.open(0, 0);

@@ -152,11 +152,7 @@ public final class TrainCommand implements Callable<Integer> {
             }
             OptionChecks.fraction(spec, "--validation", validation);
             OptionChecks.range(spec, "--threads", threads, 1, 256);
-            try {
-                Precision.parse(precision);
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), "--precision: " + e.getMessage());
-            }
+            OptionChecks.precision(spec, precision);
         }
 
         public AandConfig toConfig() {

@@ -79,6 +79,9 @@ class CommandLineTest {
         "train --out m --lr Infinity | --lr must be a finite number (got Infinity)",
         "train --out m --validation 1 | --validation must be at least 0 and below 1 (got 1.0)",
         "demo --stage2-epochs 0 | --stage2-epochs must be between 1 and 100000 (got 0)",
+        "train --out m --precision fp16 | --precision: unknown precision 'fp16'; valid: fp32, bf16",
+        "test --model m --out o --precision fp16 | --precision: unknown precision 'fp16'; valid: fp32, bf16",
+        "predict --model m --out o x.png --precision half | --precision: unknown precision 'half'; valid: fp32, bf16",
     })
     void outOfRangeOptionsGetOneLineNamingTheRange(String args, String message) {
         StringWriter err = new StringWriter();
@@ -159,11 +162,12 @@ class CommandLineTest {
     @Test
     void aBadPrecisionIsNamed() {
         Object[] r = run("bench", "--precision", "fp16");
-        assertEquals(1, r[0]);
+        assertEquals(2, r[0]);
         assertTrue(((String) r[2]).contains("unknown precision 'fp16'; valid: fp32, bf16"), (String) r[2]);
-        TrainCommand train = new TrainCommand();
-        new CommandLine(train).parseArgs("--dataset", "mvtec", "--root", "/data", "--category", "bottle",
-                "--out", "m", "--precision", "bf16");
+        CommandLine cl = Main.commandLine();
+        cl.parseArgs("train", "--dataset", "mvtec", "--root", "/data", "--category", "bottle", "--out", "m",
+                "--precision", "bf16");
+        TrainCommand train = cl.getSubcommands().get("train").getCommand();
         assertEquals(dev.aand.nn.Precision.BF16, train.hp.toConfig().precision(), "train stores the precision");
     }
 }

@@ -21,10 +21,8 @@ import dev.aand.testing.Engines;
 import dev.aand.testing.TinyCookie;
 import dev.aand.train.TrainingListener;
 import dev.aand.train.TrainingRun;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,14 +54,7 @@ class PredictorApiTest {
     @Test
     void predictorScoresEqualTheCommandLine() throws Exception {
         Path out = dir.resolve("pred");
-        List<String> args = new ArrayList<>(List.of("predict", "--model", model.toString(), "--out", out.toString()));
-        images.forEach(p -> args.add(p.toString()));
-        assertEquals(0, Main.commandLine().execute(args.toArray(String[]::new)));
-        Map<String, Double> cli = new HashMap<>();
-        for (String row : Files.readAllLines(out.resolve("predictions.csv")).subList(1, images.size() + 1)) {
-            String[] f = row.split(",");
-            cli.put(f[0], Double.parseDouble(f[1]));
-        }
+        Map<String, Double> cli = PredictScores.of(model, out, images);
 
         Criteria<Image, AnomalyResult> criteria = Aand.criteria(model);
         try (ZooModel<Image, AnomalyResult> zoo = criteria.loadModel();

@@ -21,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -57,15 +56,7 @@ class ServeCommandTest {
     void servesPredictScoresAndDrainsOnSigterm() throws Exception {
         // The command line's scores, one image per batch.
         Path out = dir.resolve("pred");
-        List<String> args = new ArrayList<>(List.of("predict", "--model", models.resolve("cookie").toString(),
-                "--out", out.toString(), "--batch-size", "1"));
-        images.forEach(p -> args.add(p.toString()));
-        assertEquals(0, Main.commandLine().execute(args.toArray(String[]::new)));
-        Map<String, Double> cli = new HashMap<>();
-        for (String row : Files.readAllLines(out.resolve("predictions.csv")).subList(1, images.size() + 1)) {
-            String[] f = row.split(",");
-            cli.put(f[0], Double.parseDouble(f[1]));
-        }
+        Map<String, Double> cli = PredictScores.of(models.resolve("cookie"), out, images, "--batch-size", "1");
 
         Process serve = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), Main.class.getName(),

@@ -1,9 +1,8 @@
 package dev.aand.data;
 
+import dev.aand.config.Ids;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.Locale;
 
 /**
  * How an image file becomes the network's square RGB input (values 0..255; each backbone then
@@ -32,13 +31,7 @@ public enum Preprocessing {
 
     /** By {@link #id()}, case-insensitive; IllegalArgumentException naming the valid ids. */
     public static Preprocessing parse(String id) {
-        for (Preprocessing p : values()) {
-            if (p.id.equals(id == null ? null : id.toLowerCase(Locale.ROOT))) {
-                return p;
-            }
-        }
-        throw new IllegalArgumentException("unknown preprocessing '" + id + "'; valid: "
-                + String.join(", ", Arrays.stream(values()).map(Preprocessing::id).toList()));
+        return Ids.parse(values(), Preprocessing::id, id, "preprocessing");
     }
 
     /** Reads {@code file} as {@code float[3*size*size]} CHW RGB in [0, 255] (aspect ratio not kept). */

@@ -1,7 +1,6 @@
 package dev.aand.model;
 
-import java.util.Arrays;
-import java.util.stream.Collectors;
+import dev.aand.config.Ids;
 
 /**
  * The method and its ablations (paper Tables V and VII). Each constant says which stages run,
@@ -81,13 +80,7 @@ public enum Method {
     }
 
     public static Method parse(String s) {
-        for (Method m : values()) {
-            if (m.id.equalsIgnoreCase(s.trim())) {
-                return m;
-            }
-        }
-        throw new IllegalArgumentException("unknown method '" + s + "'; valid: "
-                + Arrays.stream(values()).map(Method::id).collect(Collectors.joining(", ")));
+        return Ids.parse(values(), Method::id, s, "method");
     }
 
     @Override

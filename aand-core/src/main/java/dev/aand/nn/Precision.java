@@ -2,9 +2,9 @@ package dev.aand.nn;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import dev.aand.config.Ids;
 import dev.aand.engine.CpuFeatures;
 import dev.aand.engine.TensorFormats;
-import java.util.Locale;
 
 /**
  * The number format inference runs the networks in. Maps, scores and metrics are always float32;
@@ -31,13 +31,7 @@ public enum Precision {
 
     /** "fp32" or "bf16" (case-insensitive); anything else is an IllegalArgumentException naming it. */
     public static Precision parse(String s) {
-        String key = s == null ? "" : s.trim().toLowerCase(Locale.ROOT);
-        for (Precision p : values()) {
-            if (p.id.equals(key)) {
-                return p;
-            }
-        }
-        throw new IllegalArgumentException("unknown precision '" + s + "'; valid: fp32, bf16");
+        return Ids.parse(values(), Precision::id, s, "precision");
     }
 
     /** {@code x} (float32) in this precision: a new array for BF16, {@code x} itself for FP32. */

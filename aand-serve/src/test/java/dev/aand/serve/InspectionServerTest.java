@@ -14,13 +14,13 @@ import dev.aand.api.Aand;
 import dev.aand.api.AnomalyMask;
 import dev.aand.api.AnomalyResult;
 import dev.aand.data.ImageLoader;
+import dev.aand.testing.HostileFiles;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +31,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -268,9 +267,9 @@ class InspectionServerTest {
         assertError(http.post(predictPath("cookie"), "image/png", noise), 422, "undecodable_image", "request body");
         assertError(http.post(predictPath("cookie"), "image/jpeg", java.util.Arrays.copyOf(jpeg, jpeg.length / 2)), 422,
                 "undecodable_image", "request body");
-        assertError(http.post(predictPath("cookie"), "image/png", pngHeader(100_000, 100_000)), 422, "image_too_large",
+        assertError(http.post(predictPath("cookie"), "image/png", HostileFiles.pngHeader(100_000, 100_000)), 422, "image_too_large",
                 "100000x100000");
-        assertError(http.post(predictPath("cookie"), "image/png", pngHeader(1001, 1000)), 422, "image_too_large",
+        assertError(http.post(predictPath("cookie"), "image/png", HostileFiles.pngHeader(1001, 1000)), 422, "image_too_large",
                 "" + MAX_PIXELS);
 
         // API key: missing, wrong; Bearer and X-API-Key both work; health and the document stay open.
@@ -364,28 +363,6 @@ class InspectionServerTest {
             }
         }
         throw new AssertionError(series + " not in metrics");
-    }
-
-    /** A PNG that is only a header (IHDR of the given size) and an end: cheap to send, huge to decode. */
-    static byte[] pngHeader(int width, int height) {
-        ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 8).put((byte) 2)
-                .put((byte) 0).put((byte) 0).put((byte) 0);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-        chunk(out, "IHDR", ihdr.array());
-        chunk(out, "IEND", new byte[0]);
-        return out.toByteArray();
-    }
-
-    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
-        out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
-        byte[] t = type.getBytes(StandardCharsets.US_ASCII);
-        out.writeBytes(t);
-        out.writeBytes(data);
-        CRC32 crc = new CRC32();
-        crc.update(t);
-        crc.update(data);
-        out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
     }
 
     static JsonElement parse(String s) {
