@@ -87,7 +87,7 @@ echo "load-test: model $model ($backbone, $method, $size px), request $image ($c
 "$aand" bench --backbone "$backbone" --method "$method" --image-size "$size" --batch-size 8 --warmup 3 --iterations 10 >"$work/bench8.json"
 "$aand" bench --backbone "$backbone" --method "$method" --image-size "$size" --batch-size 1 --warmup 3 --iterations 20 >"$work/bench1.json"
 bench8_ips="$(json_field "$work/bench8.json" images_per_second)"
-bench1_ms="$(json_field "$work/bench1.json" latency_ms_median)"
+bench1_ms="$(json_field "$work/bench1.json" ms_per_image)"
 
 mkdir -p "$work/models"
 ln -sfn "$model" "$work/models/model"

@@ -31,14 +31,17 @@ public final class FusedConvolution implements AutoCloseable {
     }
 
     private final NDArray packed;
+    /** The weight that was packed, kept alive with the kernel, or null when the caller owns it. */
+    private final NDArray source;
     private final IValue weight;
     private final IValue bias;
     private final IValue padding;
     private final IValue stride;
     private final IValue groups;
 
-    private FusedConvolution(NDArray packed, NDArray bias, int padding, int stride, int groups) {
+    private FusedConvolution(NDArray packed, NDArray source, NDArray bias, int padding, int stride, int groups) {
         this.packed = packed;
+        this.source = source;
         this.weight = TorchScriptKernels.ivalue(packed);
         this.bias = TorchScriptKernels.ivalue(bias);
         this.padding = TorchScriptKernels.ivalue(new long[] {padding, padding});
@@ -52,13 +55,18 @@ public final class FusedConvolution implements AutoCloseable {
      *
      * @param weight [out, in/groups, k, k]
      * @param bias [out] (after BatchNorm folding every layer has one); kept referenced, not copied
+     * @param ownWeight whether the kernel takes {@code weight} over (closing it with itself); the
+     *     caller must otherwise keep it alive as long as the kernel
      */
-    public static FusedConvolution prepare(NDArray weight, NDArray bias, int padding, int stride, int groups,
-            NDArray sample) {
+    public static FusedConvolution prepare(NDArray weight, boolean ownWeight, NDArray bias, int padding, int stride,
+            int groups, NDArray sample) {
         NDArray packed = TorchScriptKernels.call("pack_conv_weight", weight, new long[] {padding, padding},
                 new long[] {stride, stride}, (long) groups, sample.getShape().getShape());
         NDScope.unregister(packed); // lives as long as this object, outside the caller's scope
-        return new FusedConvolution(packed, bias, padding, stride, groups);
+        // When the blocked layout oneDNN expects is the plain one, the "packed" weight is a view of
+        // the dense weight's memory that does not own it: freeing the weight left the kernel reading
+        // freed memory (training resumed at stage 2 came out different in 3 runs of 8).
+        return new FusedConvolution(packed, ownWeight ? weight : null, bias, padding, stride, groups);
     }
 
     /** {@code activation(conv(x) + bias)}. */
@@ -79,5 +87,8 @@ public final class FusedConvolution implements AutoCloseable {
         stride.close();
         groups.close();
         packed.close();
+        if (source != null) {
+            source.close();
+        }
     }
 }

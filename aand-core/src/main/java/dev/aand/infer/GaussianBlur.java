@@ -120,7 +120,7 @@ public final class GaussianBlur {
         double c = -0.5 / (sigma * sigma); // same operation order as scipy, for bitwise weights
         double sum = 0;
         for (int i = -radius; i <= radius; i++) {
-            double v = Math.exp(c * ((double) i * i));
+            double v = StrictMath.exp(c * ((double) i * i));
             k[i + radius] = v;
             sum += v;
         }

@@ -20,14 +20,14 @@ public final class PositionEncoding {
         int d = channels / 2;
         float[] pe = new float[channels * height * width];
         for (int j = 0; j < d / 2; j++) {
-            double div = Math.exp(-(2.0 * j) * Math.log(10000.0) / d);
+            double div = StrictMath.exp(-(2.0 * j) * StrictMath.log(10000.0) / d);
             for (int y = 0; y < height; y++) {
                 for (int x = 0; x < width; x++) {
                     int pos = y * width + x;
-                    pe[(2 * j) * height * width + pos] = (float) Math.sin(x * div);
-                    pe[(2 * j + 1) * height * width + pos] = (float) Math.cos(x * div);
-                    pe[(d + 2 * j) * height * width + pos] = (float) Math.sin(y * div);
-                    pe[(d + 2 * j + 1) * height * width + pos] = (float) Math.cos(y * div);
+                    pe[(2 * j) * height * width + pos] = (float) StrictMath.sin(x * div);
+                    pe[(2 * j + 1) * height * width + pos] = (float) StrictMath.cos(x * div);
+                    pe[(d + 2 * j) * height * width + pos] = (float) StrictMath.sin(y * div);
+                    pe[(d + 2 * j + 1) * height * width + pos] = (float) StrictMath.cos(y * div);
                 }
             }
         }

@@ -142,11 +142,10 @@ public abstract class ConvLayer extends Module {
                 k = kernel;
                 if (k == null) {
                     int[] g = fusedGeometry();
-                    k = FusedConvolution.prepare(inferenceWeight, inferenceBias, g[0], g[1], g[2], x);
+                    // The kernel keeps the weight it packed (its own copy, or the stored weight).
+                    k = FusedConvolution.prepare(inferenceWeight, ownsInferenceWeight, inferenceBias, g[0], g[1], g[2],
+                            x);
                     kernel = k;
-                    if (ownsInferenceWeight) {
-                        inferenceWeight.close(); // the packed copy replaces it
-                    }
                     inferenceWeight = null;
                 }
             }

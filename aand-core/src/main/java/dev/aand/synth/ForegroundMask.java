@@ -52,7 +52,7 @@ public final class ForegroundMask {
         double[] k = new double[2 * radius + 1];
         double sum = 0;
         for (int i = -radius; i <= radius; i++) {
-            k[i + radius] = Math.exp(-0.5 * i * i / (sigma * sigma));
+            k[i + radius] = StrictMath.exp(-0.5 * i * i / (sigma * sigma));
             sum += k[i + radius];
         }
         for (int i = 0; i < k.length; i++) k[i] /= sum;

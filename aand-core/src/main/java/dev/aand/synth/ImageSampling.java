@@ -60,7 +60,7 @@ final class ImageSampling {
     static float[] rotate(float[] src, int channels, int h, int w, double degrees, Border border) {
         float[] out = new float[channels * h * w];
         double rad = Math.toRadians(degrees);
-        double cos = Math.cos(rad), sin = Math.sin(rad);
+        double cos = StrictMath.cos(rad), sin = StrictMath.sin(rad);
         double cy = (h - 1) / 2.0, cx = (w - 1) / 2.0;
         for (int y = 0; y < h; y++) {
             double dy = y - cy;

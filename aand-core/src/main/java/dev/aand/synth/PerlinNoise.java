@@ -29,8 +29,8 @@ public final class PerlinNoise {
         double[] gradX = new double[gy * gx];
         for (int i = 0; i < gy * gx; i++) {
             double a = 2 * Math.PI * rng.nextDouble();
-            gradY[i] = Math.cos(a);
-            gradX[i] = Math.sin(a);
+            gradY[i] = StrictMath.cos(a);
+            gradX[i] = StrictMath.sin(a);
         }
         double[] fadeX = new double[cellW];
         for (int j = 0; j < cellW; j++) fadeX[j] = fade((double) j / cellW);

@@ -86,7 +86,7 @@ public final class TextureAugmenter {
         for (int c = 0; c < 3; c++) {
             double g = uniform(rng, 0.5, 2.0);
             for (int i = c * n; i < (c + 1) * n; i++) {
-                out[i] = (float) (255.0 * Math.pow(clamp(src[i]) / 255.0, g));
+                out[i] = (float) (255.0 * StrictMath.pow(clamp(src[i]) / 255.0, g));
             }
         }
         return out;

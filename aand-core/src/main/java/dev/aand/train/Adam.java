@@ -54,8 +54,8 @@ public final class Adam implements AutoCloseable {
      */
     public void step() {
         step++;
-        double bc1 = 1 - Math.pow(beta1, step);
-        double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
+        double bc1 = 1 - StrictMath.pow(beta1, step);
+        double bc2Sqrt = Math.sqrt(1 - StrictMath.pow(beta2, step));
         double stepSize = lr / bc1;
         try (NDManager tmp = manager.newSubManager()) {
             for (int i = 0; i < params.size(); i++) {

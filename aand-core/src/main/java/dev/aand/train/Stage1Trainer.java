@@ -12,8 +12,6 @@ import dev.aand.engine.StageClock;
 import dev.aand.model.AandModel;
 import dev.aand.model.ResidualAnomalyAmplifier;
 import dev.aand.synth.Seeds;
-import dev.aand.nn.InferenceFormat;
-import dev.aand.nn.Precision;
 import dev.aand.synth.SyntheticBatchLoader;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,8 +48,8 @@ public final class Stage1Trainer {
 
     /** Trains the epochs after {@code progress.epochsDone()}; returns their logs. */
     public List<EpochLog> train(SyntheticBatchLoader loader, NDManager manager, StageProgress progress) {
-        // The frozen teacher takes its inference path (BatchNorm folded, fused kernels, channels-last).
-        model.teacher().module().prepareInference(InferenceFormat.of(Precision.FP32));
+        // The frozen teacher runs as stored (see Stage2Trainer on the prepared path in training).
+        model.teacher().module().dropInference();
         List<ResidualAnomalyAmplifier> raa = model.amplifiers();
         Map<String, NDArray> params = new LinkedHashMap<>();
         for (int i = 0; i < raa.size(); i++) {

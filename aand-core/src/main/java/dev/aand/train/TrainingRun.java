@@ -8,6 +8,7 @@ import dev.aand.data.AnomalyDataset;
 import dev.aand.data.ImageLoader;
 import dev.aand.data.Sample;
 import dev.aand.engine.OfflineEngine;
+import dev.aand.engine.Reproducibility;
 import dev.aand.infer.Inferencer;
 import dev.aand.io.Sha256;
 import dev.aand.model.AandModel;
@@ -73,6 +74,7 @@ public final class TrainingRun {
             throw new IllegalArgumentException("an interrupted run left " + checkpoint
                     + ": resume it (--resume) or delete it to start over");
         }
+        Reproducibility.warning().ifPresent(listener::onMessage);
         // Fail before hours of training, not at the threshold: the model's precision must run here.
         config.precision().requireSupported(OfflineEngine.get().defaultDevice());
         int size = config.imageSize();

@@ -70,7 +70,7 @@ class TensorFormatsTest {
                     new Shape(1, 1), 2).singletonOrThrow();
             NDArray other = m.randomNormal(plain.getShape());
             float[] before = other.toFloatArray();
-            try (FusedConvolution conv = FusedConvolution.prepare(w, b, 1, 2, 2, x)) {
+            try (FusedConvolution conv = FusedConvolution.prepare(w, false, b, 1, 2, 2, x)) {
                 check(plain.toFloatArray(), conv.apply(x, FusedConvolution.Activation.NONE));
                 check(ai.djl.nn.Activation.relu(plain).toFloatArray(), conv.apply(x, FusedConvolution.Activation.RELU));
                 check(plain.clip(0f, 6f).toFloatArray(), conv.apply(x, FusedConvolution.Activation.RELU6));
