@@ -13,7 +13,9 @@ model="$1"; shift
 (cd "$here" && mvn -q -B -o -DskipTests -pl aand-core -am package >/dev/null \
   && mvn -q -B -o -pl aand-core dependency:build-classpath -Dmdep.includeScope=runtime \
        -Dmdep.outputFile="$work/cp.txt" >/dev/null)
-cp="$(ls "$here"/aand-core/target/aand-core-*.jar | grep -v -e tests -e sources | head -1):$(cat "$work/cp.txt")"
+# Test-only artifacts (JUnit, the slf4j-nop binding) stay out: the program sees what a user's would.
+deps="$(tr ':' '\n' <"$work/cp.txt" | grep -v -e junit -e opentest4j -e apiguardian -e slf4j-nop | paste -sd: -)"
+cp="$(ls "$here"/aand-core/target/aand-core-*.jar | grep -v -e tests -e sources | head -1):$deps"
 javac -d "$work/classes" -cp "$cp" "$here/examples/ScoreImages.java"
 echo "library (Aand.criteria -> Predictor):" >&2
 DJL_OFFLINE=true java -Djava.awt.headless=true -cp "$work/classes:$cp" ScoreImages "$model" "$@" \

@@ -148,10 +148,21 @@ field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 rss_kib() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$server_pid/status"; }
 non2xx() { echo "$1" | tr ' ' '\n' | { grep '^status_' || true; } | { grep -v '^status_2' || true; } | sed 's/^status_//' | tr '\n' ' '; }
 
+drain() { # waits until no image is queued or in a batch, so that no run inherits the last one's work
+  local depth
+  for _ in $(seq 1 600); do
+    depth="$(curl -sf "http://127.0.0.1:$port/metrics" | sed -n 's/^aand_queue_depth{model="model"} //p')"
+    [ "${depth%.*}" = 0 ] && break
+    sleep 0.5
+  done
+  sleep 2 # the batch already taken from the queue
+}
+
 echo "load-test: warm-up" >&2
 run_wrk 8 5s >/dev/null
 declare -A result
 for c in 1 8 32; do
+  drain
   echo "load-test: concurrency $c for ${duration}s" >&2
   result[$c]="$(run_wrk "$c" "${duration}s")"
 done
@@ -160,11 +171,7 @@ echo "load-test: overload, $over connections (4x queue + batch) for ${duration}s
 result[over]="$(run_wrk "$over" "${duration}s")"
 curl -sf "http://127.0.0.1:$port/health/live" >/dev/null || { echo "load-test: server not live after overload" >&2; exit 1; }
 # Images admitted during the overload are still scored after wrk hung up: let the queue empty.
-for _ in $(seq 1 600); do
-  depth="$(curl -sf "http://127.0.0.1:$port/metrics" | sed -n 's/^aand_queue_depth{model="model"} //p')"
-  [ "${depth%.*}" = 0 ] && break
-  sleep 0.5
-done
+drain
 
 warmup=$(( memory_requests / 10 > 80 ? memory_requests / 10 : 80 ))
 echo "load-test: memory: $warmup warm-up requests, then $memory_requests at concurrency 8" >&2
