@@ -121,7 +121,10 @@ public final class Adam implements AutoCloseable {
                     + (saved == null ? "missing" : "of shape " + HostTensor.formatShape(saved.shape()))
                     + ", the parameter has shape " + HostTensor.formatShape(shape));
         }
-        moments.set(i, manager.create(saved.toFloatArray(), old.getShape()));
+        // A copy in libtorch's own (aligned) memory, as the moments of an uninterrupted run are.
+        try (NDArray wrapped = manager.create(saved.toFloatArray(), old.getShape())) {
+            moments.set(i, wrapped.duplicate());
+        }
         old.close();
     }
 
