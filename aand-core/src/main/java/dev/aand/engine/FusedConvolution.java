@@ -63,9 +63,8 @@ public final class FusedConvolution implements AutoCloseable {
         NDArray packed = TorchScriptKernels.call("pack_conv_weight", weight, new long[] {padding, padding},
                 new long[] {stride, stride}, (long) groups, sample.getShape().getShape());
         NDScope.unregister(packed); // lives as long as this object, outside the caller's scope
-        // When the blocked layout oneDNN expects is the plain one, the "packed" weight is a view of
-        // the dense weight's memory that does not own it: freeing the weight left the kernel reading
-        // freed memory (training resumed at stage 2 came out different in 3 runs of 8).
+        // When the blocked layout oneDNN expects is the plain one, the "packed" weight may be a view
+        // of the dense weight's memory that does not own it, so the weight lives as long as the kernel.
         return new FusedConvolution(packed, ownWeight ? weight : null, bias, padding, stride, groups);
     }
 

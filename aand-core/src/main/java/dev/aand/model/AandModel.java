@@ -100,8 +100,8 @@ public final class AandModel extends Module {
 
     /**
      * Eq. 1: normalises [N,3,H,W] float32 RGB in [0,255] and runs the frozen teacher (levels
-     * finest first); after
-     * {@link #prepareInference} the levels come in the inference format (e.g. bfloat16).
+     * finest first); after {@link #prepareInference} the levels come in the inference format
+     * (e.g. bfloat16).
      */
     public NDList teacherFeatures(NDArray rgb255) {
         InferenceFormat format = teacher.module().inferenceFormat();
@@ -109,29 +109,6 @@ public final class AandModel extends Module {
             return teacher.features(teacher.normalize(rgb255));
         }
         return Temporaries.keepAll(() -> teacher.features(format.input(teacher.normalize(rgb255))));
-    }
-
-    /**
-     * A frozen network's output as a contiguous (NCHW) ordinary tensor that autograd may save: the
-     * fused inference kernels' outputs are libtorch "inference tensors", which a backward pass must
-     * not keep, and are channels-last, which would make the weight gradients channels-last too
-     * (Adam's element-wise updates on those run several times slower).
-     */
-    public static NDArray trainingCopy(NDArray frozenOutput) {
-        // reshape(-1) reads in logical order (a copy only if channels-last), duplicate() always copies.
-        return frozenOutput.reshape(-1).duplicate().reshape(frozenOutput.getShape());
-    }
-
-    /** {@link #teacherFeatures} for a training step (see {@link #trainingCopy}). */
-    public NDList teacherFeaturesForTraining(NDArray rgb255) {
-        if (teacher.module().inferenceFormat() == null) {
-            return teacherFeatures(rgb255);
-        }
-        return Temporaries.keepAll(() -> {
-            NDList out = new NDList(3);
-            teacherFeatures(rgb255).forEach(f -> out.add(trainingCopy(f)));
-            return out;
-        });
     }
 
     /** The teacher is not a child (it is never saved), but inference prepares it with the rest. */

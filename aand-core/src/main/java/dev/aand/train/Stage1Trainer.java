@@ -48,8 +48,8 @@ public final class Stage1Trainer {
 
     /** Trains the epochs after {@code progress.epochsDone()}; returns their logs. */
     public List<EpochLog> train(SyntheticBatchLoader loader, NDManager manager, StageProgress progress) {
-        // The frozen teacher runs as stored (see Stage2Trainer on the prepared path in training).
-        model.teacher().module().dropInference();
+        // The frozen networks run as stored (see Stage2Trainer on the prepared path in training).
+        model.dropInference();
         List<ResidualAnomalyAmplifier> raa = model.amplifiers();
         Map<String, NDArray> params = new LinkedHashMap<>();
         for (int i = 0; i < raa.size(); i++) {
@@ -87,7 +87,7 @@ public final class Stage1Trainer {
                             NDArray images = manager.create(b.images(), new Shape(b.size(), 3, size, size));
                             NDArray masks = manager.create(b.masks(), new Shape(b.size(), 1, size, size));
                             NDArray fg = manager.create(b.foregrounds(), new Shape(b.size(), 1, size, size));
-                            NDList features = model.teacherFeaturesForTraining(images);
+                            NDList features = model.teacherFeatures(images);
                             clock.lap("teacher");
                             boolean stepped;
                             try (GradientCollector gc = engine.newGradientCollector()) {

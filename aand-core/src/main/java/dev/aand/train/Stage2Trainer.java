@@ -12,7 +12,6 @@ import dev.aand.data.Shuffle;
 import dev.aand.engine.StageClock;
 import dev.aand.model.AandModel;
 import dev.aand.model.AmplifiedFeature;
-import dev.aand.model.ResidualAnomalyAmplifier;
 import dev.aand.model.ReverseDistillationNets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -51,8 +50,7 @@ public final class Stage2Trainer {
         // The frozen teacher and RAA modules run as stored, not on the prepared inference path: a run
         // resumed at stage 2 on the prepared path came out different in 3 runs of 8 (a defect of
         // that path not yet found), and the same seed must give the same bytes.
-        model.teacher().module().dropInference();
-        model.amplifiers().forEach(ResidualAnomalyAmplifier::dropInference);
+        model.dropInference();
         student.train(true);
         Engine engine = manager.getEngine();
         int size = config.imageSize();
