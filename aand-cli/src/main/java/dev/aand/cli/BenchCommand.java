@@ -10,11 +10,14 @@ import dev.aand.engine.ProcessMemory;
 import dev.aand.infer.InferenceBenchmark;
 import dev.aand.infer.Inferencer;
 import dev.aand.model.AandModel;
+import dev.aand.model.ModelStore;
 import dev.aand.nn.InferenceFormat;
 import dev.aand.nn.InitContext;
 import dev.aand.nn.Precision;
 import dev.aand.train.TrainingBenchmark;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -51,6 +54,9 @@ final class BenchCommand implements Callable<Integer> {
     boolean compareUnprepared;
     @Option(names = "--train", description = "Time training steps of stage 1 and stage 2 instead of inference.")
     boolean train;
+    @Option(names = "--model", description = "Time this trained model folder (its weights and configuration) "
+            + "instead of a fresh network built from the options: trained weights can run slower than fresh ones.")
+    Path trained;
 
     @Spec
     CommandSpec spec;
@@ -69,6 +75,15 @@ final class BenchCommand implements Callable<Integer> {
         if (threads != null) {
             OfflineEngine.setThreads(threads);
         }
+        if (trained != null) {
+            for (String option : List.of("--backbone", "--weights", "--method", "--image-size", "--train",
+                    "--compare-unprepared")) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                    throw new IllegalArgumentException("--model " + trained + " is timed with its own configuration;"
+                            + " " + option + " does not apply to it");
+                }
+            }
+        }
         Map<String, Object> o = new LinkedHashMap<>();
         model.putInto(o);
         o.put("precision", p);
@@ -79,9 +94,29 @@ final class BenchCommand implements Callable<Integer> {
             }
             config = TrainingBenchmark.config(config, batchSize, warmup, iterations);
         }
+        try (NDManager manager = NDManager.newBaseManager()) {
+            AandModel net;
+            if (trained != null) {
+                net = ModelStore.load(trained, manager,
+                        new ModelStore.LoadOptions(false, w -> System.err.println("warning: " + w))).model();
+                config = net.config();
+            } else {
+                net = build(config, manager);
+            }
+            Map<String, Object> out = describe(config, p);
+            measure(out, net, config, p, manager);
+            System.out.println(new GsonBuilder().setPrettyPrinting().create().toJson(out));
+        }
+        return 0;
+    }
+
+    private Map<String, Object> describe(AandConfig config, Precision p) {
         Map<String, Object> out = new LinkedHashMap<>();
+        if (trained != null) {
+            out.put("model", trained.toAbsolutePath().normalize().toString());
+        }
         out.put("backbone", config.backbone());
-        out.put("weights", model.weights == null
+        out.put("weights", trained != null ? "trained" : model.weights == null
                 ? ("mobilenet_v1".equals(config.backbone()) ? "embedded" : "random") : model.weights.toString());
         out.put("measured", train ? "training steps" : teacherOnly ? "teacher" : "teacher+raa+bottleneck+decoder+map");
         out.put("method", config.method().id());
@@ -92,24 +127,23 @@ final class BenchCommand implements Callable<Integer> {
         out.put("allocator", ProcessMemory.allocator());
         out.put("warmup", warmup);
         out.put("iterations", iterations);
-        try (NDManager manager = NDManager.newBaseManager()) {
-            AandModel net = build(config, manager);
-            out.put("teacher_parameters", net.teacher().module().parameterCount());
-            out.put("trainable_parameters", net.parameterCount());
-            if (train) {
-                out.putAll(TrainingBenchmark.run(net, warmup, manager));
-            } else {
-                Inferencer subject = new Inferencer(net, manager, batchSize, InferenceFormat.of(p));
-                Inferencer reference = compareUnprepared
-                        ? Inferencer.unprepared(build(config, manager), manager, batchSize) : null;
-                out.put("path", InferenceBenchmark.describe(subject.format()));
-                out.putAll(InferenceBenchmark.run(subject, reference, manager,
-                        new InferenceBenchmark.Options(batchSize, warmup, iterations, teacherOnly, profile)));
-            }
-            out.put("peak_rss_mib", ProcessMemory.mib(ProcessMemory.peakRss()));
+        return out;
+    }
+
+    private void measure(Map<String, Object> out, AandModel net, AandConfig config, Precision p, NDManager manager) {
+        out.put("teacher_parameters", net.teacher().module().parameterCount());
+        out.put("trainable_parameters", net.parameterCount());
+        if (train) {
+            out.putAll(TrainingBenchmark.run(net, warmup, manager));
+        } else {
+            Inferencer subject = new Inferencer(net, manager, batchSize, InferenceFormat.of(p));
+            Inferencer reference = compareUnprepared
+                    ? Inferencer.unprepared(build(config, manager), manager, batchSize) : null;
+            out.put("path", InferenceBenchmark.describe(subject.format()));
+            out.putAll(InferenceBenchmark.run(subject, reference, manager,
+                    new InferenceBenchmark.Options(batchSize, warmup, iterations, teacherOnly, profile)));
         }
-        System.out.println(new GsonBuilder().setPrettyPrinting().create().toJson(out));
-        return 0;
+        out.put("peak_rss_mib", ProcessMemory.mib(ProcessMemory.peakRss()));
     }
 
     private AandModel build(AandConfig config, NDManager manager) {

@@ -25,7 +25,7 @@ final class ServeCommand implements Callable<Integer> {
             description = "Most images in one engine batch (default: ${DEFAULT-VALUE}).")
     int maxBatch;
     @Option(names = "--max-wait-ms", defaultValue = "" + ServeOptions.DEFAULT_MAX_WAIT_MS,
-            description = "Longest an image waits for others to join its batch (default: ${DEFAULT-VALUE}).")
+            description = "Longest a batch waits for another image after its last one joined (default: ${DEFAULT-VALUE}).")
     int maxWaitMs;
     @Option(names = "--queue", defaultValue = "" + ServeOptions.DEFAULT_QUEUE,
             description = "Images admitted per model and not yet in a batch; beyond it requests get 503 (default: ${DEFAULT-VALUE}).")

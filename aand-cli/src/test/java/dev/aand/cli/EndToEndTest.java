@@ -115,6 +115,36 @@ class EndToEndTest {
     }
 
     @Test
+    void benchTimesTheTrainedModelAsItIs() throws Exception {
+        java.io.PrintStream saved = System.out;
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        int rc;
+        try {
+            System.setOut(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+            rc = Main.commandLine().execute("bench", "--model", model.toString(), "--batch-size", "2", "--warmup", "0",
+                    "--iterations", "2");
+        } finally {
+            System.setOut(saved);
+        }
+        assertEquals(0, rc);
+        var json = com.google.gson.JsonParser.parseString(bytes.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .getAsJsonObject();
+        assertEquals(model.toAbsolutePath().normalize().toString(), json.get("model").getAsString());
+        assertEquals("trained", json.get("weights").getAsString());
+        try (NDManager m = Engines.manager()) {
+            assertEquals(ModelStore.load(model, m).model().config().imageSize(), json.get("image_size").getAsInt());
+        }
+        assertTrue(json.getAsJsonObject("latency_ms").get("median").getAsDouble() > 0);
+
+        var cl = Main.commandLine();
+        java.io.StringWriter err = new java.io.StringWriter();
+        cl.setErr(new java.io.PrintWriter(err, true));
+        assertEquals(1, cl.execute("bench", "--model", model.toString(), "--image-size", "64"));
+        assertEquals("error: --model " + model + " is timed with its own configuration; --image-size does not apply"
+                + " to it", err.toString().strip());
+    }
+
+    @Test
     void missingModelGivesAClearError() {
         var err = new java.io.StringWriter();
         var cl = Main.commandLine();

@@ -9,7 +9,10 @@ import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import dev.aand.api.Aand;
+import dev.aand.api.AnomalyMap;
 import dev.aand.api.AnomalyResult;
+import dev.aand.api.PreparedImage;
+import dev.aand.infer.MapResizer;
 import dev.aand.config.AandConfig;
 import dev.aand.data.AnomalyDataset;
 import dev.aand.data.DatasetOptions;
@@ -87,6 +90,43 @@ class PredictorApiTest {
                 assertEquals(r.score(), predictor.predict(inputs.get(i)).score(), 1e-5);
             }
         }
+    }
+
+    @Test
+    void preparedImagesScoreExactlyLikeImages() throws Exception {
+        try (ZooModel<Image, AnomalyResult> plain = Aand.criteria(model).loadModel();
+                ZooModel<PreparedImage, AnomalyResult> prepared = Aand.builder(model, PreparedImage.class).build()
+                        .loadModel();
+                Predictor<Image, AnomalyResult> pi = plain.newPredictor();
+                Predictor<PreparedImage, AnomalyResult> pp = prepared.newPredictor()) {
+            List<Image> inputs = new ArrayList<>();
+            List<PreparedImage> ready = new ArrayList<>();
+            for (Path p : images) {
+                Image img = ImageFactory.getInstance().fromFile(p);
+                inputs.add(img);
+                ready.add(PreparedImage.of(img, prepared));
+            }
+            List<AnomalyResult> a = pi.batchPredict(inputs);
+            List<AnomalyResult> b = pp.batchPredict(ready);
+            for (int i = 0; i < images.size(); i++) {
+                assertEquals(a.get(i).score(), b.get(i).score(), 0.0, "score of " + images.get(i));
+                assertArrayEquals(a.get(i).map().values(), b.get(i).map().values());
+                AnomalyMap at = b.get(i).mapAtInput();
+                assertEquals(ready.get(i).width(), at.width());
+                assertEquals(ready.get(i).height(), at.height());
+                assertArrayEquals(MapResizer.resize(b.get(i).map().values(), 32, 32, at.width(), at.height()),
+                        at.values(), "the map at input size is the bilinear resize of the model's map");
+                assertSame(at, b.get(i).mapAtInput(), "computed once");
+            }
+            // Prepared for another size: refused with both sizes named, not scored.
+            PreparedImage other = new PreparedImage(10, 20, 64, new float[3 * 64 * 64]);
+            Exception e = assertThrows(Exception.class, () -> pp.predict(other));
+            String why = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
+            assertTrue(why.contains("64 px") && why.contains("32 px"), why);
+        }
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> new PreparedImage(10, 10, 32, new float[5]));
+        assertTrue(bad.getMessage().contains("3x32x32"), bad.getMessage());
     }
 
     @Test

@@ -58,11 +58,19 @@ public final class Aand {
 
     /** The same criteria as a builder, for DJL options ({@code optDevice}, {@code optArgument}). */
     public static Criteria.Builder<Image, AnomalyResult> builder(Path modelDir) {
+        return builder(modelDir, Image.class);
+    }
+
+    /**
+     * A builder for predictors of {@code input}: {@link Image}, or {@link PreparedImage} for
+     * callers that pre-process on their own threads ({@link PreparedImage#of}).
+     */
+    public static <I> Criteria.Builder<I, AnomalyResult> builder(Path modelDir, Class<I> input) {
         if (!Files.isDirectory(modelDir)) {
             throw new IllegalArgumentException("not a model directory: " + modelDir + " (no such folder)");
         }
         return Criteria.builder()
-                .setTypes(Image.class, AnomalyResult.class)
+                .setTypes(input, AnomalyResult.class)
                 .optEngine("PyTorch")
                 .optModelZoo(new AandModelZoo(modelDir.toAbsolutePath().normalize()));
     }

@@ -52,10 +52,11 @@ final class AandModelLoader implements ModelLoader {
     @Override
     @SuppressWarnings("unchecked")
     public <I, O> ZooModel<I, O> loadModel(Criteria<I, O> criteria) throws ModelNotFoundException {
-        if (criteria.getInputClass() != Image.class || criteria.getOutputClass() != AnomalyResult.class) {
-            throw new ModelNotFoundException("an aand model maps " + Image.class.getName() + " to "
-                    + AnomalyResult.class.getName() + ", not " + criteria.getInputClass().getName() + " to "
-                    + criteria.getOutputClass().getName());
+        Class<I> input = criteria.getInputClass();
+        if ((input != Image.class && input != PreparedImage.class) || criteria.getOutputClass() != AnomalyResult.class) {
+            throw new ModelNotFoundException("an aand model maps " + Image.class.getName() + " or "
+                    + PreparedImage.class.getName() + " to " + AnomalyResult.class.getName() + ", not "
+                    + input.getName() + " to " + criteria.getOutputClass().getName());
         }
         OfflineEngine.get();
         Device device = criteria.getDevice();
@@ -75,7 +76,9 @@ final class AandModelLoader implements ModelLoader {
             model.setProperty("method", loaded.model().method().id());
             model.setProperty("backbone", loaded.model().config().backbone());
             model.setProperty(Aand.PREPROCESSING, loaded.model().config().preprocessing().id());
-            Translator<Image, AnomalyResult> translator = new AnomalyTranslator(size, threshold, loaded.model().config().preprocessing());
+            Translator<?, AnomalyResult> translator = input == Image.class
+                    ? AnomalyTranslator.ofImages(size, threshold, loaded.model().config().preprocessing())
+                    : AnomalyTranslator.ofPrepared(size, threshold);
             return (ZooModel<I, O>) new ZooModel<>(model, translator);
         } catch (RuntimeException e) {
             model.close();

@@ -8,31 +8,43 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.Batchifier;
 import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
-import dev.aand.data.ImageLoader;
 import dev.aand.data.Preprocessing;
-import dev.aand.infer.MapResizer;
-import java.awt.image.BufferedImage;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 
 /**
- * DJL image in, {@link AnomalyResult} out. Pre-processing is the model's own
- * ({@link Preprocessing#resize}, the one {@code aand train}, {@code test} and {@code predict} use),
- * so the Predictor's scores equal the command line's. (A model imported from the official code
- * reads files with their samples as stored, like PIL: give such a model images decoded by
- * {@link Preprocessing#decode}, because DJL's ImageFactory applies a JPEG's colour profile.) Each image's own size is kept in the context so that its map and mask
- * can be returned at that size.
+ * DJL input in, {@link AnomalyResult} out. For an {@link Image} the pre-processing is the model's
+ * own ({@link Preprocessing#resize}, the one {@code aand train}, {@code test} and {@code predict}
+ * use), so the Predictor's scores equal the command line's; a {@link PreparedImage} has had it
+ * already. (A model imported from the official code reads files with their samples as stored, like
+ * PIL: give such a model images decoded by {@link Preprocessing#decode}, because DJL's
+ * ImageFactory applies a JPEG's colour profile.) Each image's own size is kept in the context so
+ * that its map and mask can be returned at that size.
+ *
+ * @param <I> {@link Image} or {@link PreparedImage}
  */
-final class AnomalyTranslator implements Translator<Image, AnomalyResult> {
+final class AnomalyTranslator<I> implements Translator<I, AnomalyResult> {
     private static final String SIZES = "aand.inputSizes";
     private final int size;
     private final double threshold;
-    private final Preprocessing preprocessing;
+    private final Function<I, PreparedImage> prepare;
 
-    AnomalyTranslator(int size, double threshold, Preprocessing preprocessing) {
+    private AnomalyTranslator(int size, double threshold, Function<I, PreparedImage> prepare) {
         this.size = size;
         this.threshold = threshold;
-        this.preprocessing = preprocessing;
+        this.prepare = prepare;
+    }
+
+    /** Images pre-processed here, on the Predictor's thread. */
+    static AnomalyTranslator<Image> ofImages(int size, double threshold, Preprocessing preprocessing) {
+        return new AnomalyTranslator<>(size, threshold, image -> PreparedImage.of(image, size, preprocessing));
+    }
+
+    /** Images pre-processed by the caller. */
+    static AnomalyTranslator<PreparedImage> ofPrepared(int size, double threshold) {
+        return new AnomalyTranslator<>(size, threshold, Function.identity());
     }
 
     @Override
@@ -41,15 +53,17 @@ final class AnomalyTranslator implements Translator<Image, AnomalyResult> {
     }
 
     @Override
-    public NDList processInput(TranslatorContext ctx, Image input) {
-        ImageLoader.Decoded d = decode(input);
-        sizes(ctx).add(new int[] {d.width(), d.height()});
-        float[] chw = preprocessing.resize(d, size);
-        return new NDList(ctx.getNDManager().create(chw, new Shape(3, size, size)));
+    public NDList processInput(TranslatorContext ctx, I input) {
+        PreparedImage p = prepare.apply(input);
+        if (p.size() != size) {
+            throw new IllegalArgumentException("image prepared at " + p.size() + " px for a model of " + size + " px");
+        }
+        sizes(ctx).add(new int[] {p.width(), p.height()});
+        return new NDList(ctx.getNDManager().create(p.pixels(), new Shape(3, size, size)));
     }
 
     @Override
-    public NDList batchProcessInput(TranslatorContext ctx, List<Image> inputs) throws Exception {
+    public NDList batchProcessInput(TranslatorContext ctx, List<I> inputs) throws Exception {
         ctx.setAttachment(SIZES, new ArrayList<int[]>(inputs.size()));
         return Translator.super.batchProcessInput(ctx, inputs);
     }
@@ -63,8 +77,7 @@ final class AnomalyTranslator implements Translator<Image, AnomalyResult> {
         int plane = size * size;
         List<AnomalyResult> out = new ArrayList<>(scores.length);
         for (int i = 0; i < scores.length; i++) {
-            float[] map = java.util.Arrays.copyOfRange(all, i * plane, (i + 1) * plane);
-            out.add(result(map, scores[i], sizes.get(i)));
+            out.add(result(Arrays.copyOfRange(all, i * plane, (i + 1) * plane), scores[i], sizes.get(i)));
         }
         return out;
     }
@@ -77,9 +90,7 @@ final class AnomalyTranslator implements Translator<Image, AnomalyResult> {
     }
 
     private AnomalyResult result(float[] map, float score, int[] wh) {
-        AnomalyMap model = new AnomalyMap(size, size, map);
-        AnomalyMap input = new AnomalyMap(wh[0], wh[1], MapResizer.resize(map, size, size, wh[0], wh[1]));
-        return new AnomalyResult(score, threshold, model, input);
+        return new AnomalyResult(score, threshold, new AnomalyMap(size, size, map), wh[0], wh[1]);
     }
 
     @SuppressWarnings("unchecked")
@@ -91,30 +102,5 @@ final class AnomalyTranslator implements Translator<Image, AnomalyResult> {
             return l;
         }
         return (List<int[]>) o;
-    }
-
-    private static ImageLoader.Decoded decode(Image image) {
-        if (image.getWrappedImage() instanceof BufferedImage bi) {
-            return ImageLoader.fromImage(bi);
-        }
-        // Another ImageFactory (e.g. OpenCV): take its 8-bit RGB pixels.
-        int w = image.getWidth();
-        int h = image.getHeight();
-        int[] argb = image.getWrappedImage() == null ? null : toArgb(image);
-        BufferedImage bi = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        bi.setRGB(0, 0, w, h, argb, 0, w);
-        return ImageLoader.fromImage(bi);
-    }
-
-    private static int[] toArgb(Image image) {
-        try (var m = ai.djl.ndarray.NDManager.newBaseManager()) {
-            NDArray hwc = image.toNDArray(m, Image.Flag.COLOR); // [H, W, 3] uint8
-            byte[] b = hwc.toByteArray();
-            int[] px = new int[b.length / 3];
-            for (int i = 0; i < px.length; i++) {
-                px[i] = ((b[3 * i] & 0xff) << 16) | ((b[3 * i + 1] & 0xff) << 8) | (b[3 * i + 2] & 0xff);
-            }
-            return px;
-        }
     }
 }

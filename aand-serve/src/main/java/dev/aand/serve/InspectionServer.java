@@ -1,7 +1,5 @@
 package dev.aand.serve;
 
-import ai.djl.modality.cv.Image;
-import ai.djl.modality.cv.ImageFactory;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import dev.aand.engine.OfflineEngine;
@@ -48,7 +46,7 @@ public final class InspectionServer implements AutoCloseable {
     private final ServeMetrics metrics;
     private final ModelRegistry registry;
     private final ApiKey apiKey;
-    /** Decoding and PNG encoding: one image per core at a time. */
+    /** Decoding, resizing and PNG encoding: one image per core at a time. */
     private final Semaphore cpu;
     /** The engine: one batch at a time across all models (tests hold it to freeze the workers). */
     final Semaphore engine = new Semaphore(1);
@@ -246,13 +244,10 @@ public final class InspectionServer implements AutoCloseable {
         List<BufferedImage> pictures = new ArrayList<>(uploads.size());
         List<CompletableFuture<ModelWorker.Scored>> scored;
         try {
-            List<Image> images = new ArrayList<>(uploads.size());
             for (ImageUploads.Upload u : uploads) {
-                BufferedImage p = onCpu(() -> ImageUploads.decode(u, options.maxPixels()));
-                pictures.add(p);
-                images.add(ImageFactory.getInstance().fromImage(p));
+                pictures.add(onCpu(() -> ImageUploads.decode(u, options.maxPixels())));
             }
-            scored = ticket.submit(images);
+            scored = ticket.submit(pictures, (version, p) -> onCpu(() -> version.prepare(p)));
         } catch (RuntimeException | Error e) {
             ticket.cancel(); // the queue places go back whatever went wrong
             throw e;

@@ -1,9 +1,8 @@
 package dev.aand.serve;
 
 import ai.djl.inference.Predictor;
-import ai.djl.modality.cv.Image;
-import ai.djl.modality.cv.ImageFactory;
 import dev.aand.api.AnomalyResult;
+import dev.aand.api.PreparedImage;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -25,9 +24,10 @@ import java.util.function.Consumer;
 /**
  * One model name's inference: its current version, its admission queue and the one thread that
  * feeds its Predictor. Concurrent requests' images are gathered into one engine batch of up to
- * {@code maxBatch} images; the first image waits at most {@code maxWaitMs} for company, and only
- * while other admitted images are still being decoded (with nothing on its way there is nothing to
- * wait for). All engine work of the service passes through {@code engine}, one batch at a time, so
+ * {@code maxBatch} images. A batch waits for company at most {@code maxWaitMs} after its last image
+ * joined, and only while admitted images are still being decoded and prepared or the previous
+ * batch held several images (after a lone image, one client at a time, nothing else is coming). Images are prepared on the request threads, so
+ * this thread does engine work only. All engine work of the service passes through {@code engine}, one batch at a time, so
  * libtorch's intra-op threads (one per core) never compete with another batch.
  *
  * <p>Every image carries the version that was current when it was admitted: a reload swaps the
@@ -38,7 +38,7 @@ final class ModelWorker {
     /** A scored image: the result, the version that scored it and when ({@link System#nanoTime}). */
     record Scored(ServedModel model, AnomalyResult result, long scoredNanos) {}
 
-    private record Job(ServedModel model, Image image, CompletableFuture<Scored> result, long admittedNanos,
+    private record Job(ServedModel model, PreparedImage image, CompletableFuture<Scored> result, long admittedNanos,
             boolean holdsSlot) {}
 
     final String name;
@@ -57,9 +57,13 @@ final class ModelWorker {
     /** Every loaded version not yet closed; only this worker's thread closes them. */
     private final Set<ServedModel> versions = ConcurrentHashMap.newKeySet();
     /** One Predictor per version, used and closed on the worker thread only. */
-    private final Map<ServedModel, Predictor<Image, AnomalyResult>> predictors = new IdentityHashMap<>();
+    private final Map<ServedModel, Predictor<PreparedImage, AnomalyResult>> predictors = new IdentityHashMap<>();
     private final Thread thread;
     private volatile boolean stopping;
+    /** Images in the last batch (this worker's thread only). */
+    private int lastBatchSize;
+    /** Engine time of the last batch (this worker's thread only). */
+    private long lastBatchNanos;
 
     ModelWorker(String name, Path dir, ServeOptions options, Semaphore engine, ServeMetrics metrics) {
         this.name = name;
@@ -129,7 +133,7 @@ final class ModelWorker {
         g.dispose();
         CompletableFuture<Scored> f = new CompletableFuture<>();
         m.retain();
-        queue.add(new Job(m, ImageFactory.getInstance().fromImage(grey), f, System.nanoTime(), false));
+        queue.add(new Job(m, m.prepare(grey), f, System.nanoTime(), false));
         AnomalyResult r;
         try {
             r = f.join().result();
@@ -172,12 +176,24 @@ final class ModelWorker {
             this.held = held;
         }
 
-        /** Queues the request's images on the current version; one future per image, in order. */
-        List<CompletableFuture<Scored>> submit(List<Image> images) {
-            if (images.size() != held) {
-                throw new IllegalArgumentException(images.size() + " images for " + held + " places");
+        /**
+         * Prepares the request's pictures for the current version (on the caller's thread, through
+         * {@code prepare}) and queues them on it; one future per image, in order.
+         */
+        List<CompletableFuture<Scored>> submit(List<BufferedImage> pictures, Preparer prepare) {
+            if (pictures.size() != held) {
+                throw new IllegalArgumentException(pictures.size() + " images for " + held + " places");
             }
             ServedModel m = acquireCurrent();
+            List<PreparedImage> images = new ArrayList<>(pictures.size());
+            try {
+                for (BufferedImage p : pictures) {
+                    images.add(prepare.prepare(m, p));
+                }
+            } catch (RuntimeException | Error e) {
+                m.release();
+                throw e;
+            }
             List<CompletableFuture<Scored>> out = new ArrayList<>(images.size());
             long now = System.nanoTime();
             for (int i = 0; i < images.size(); i++) {
@@ -201,6 +217,12 @@ final class ModelWorker {
                 held = 0;
             }
         }
+    }
+
+    /** Pre-processing of one picture for one version, run on the request's thread. */
+    @FunctionalInterface
+    interface Preparer {
+        PreparedImage prepare(ServedModel version, BufferedImage picture);
     }
 
     private ServedModel acquireCurrent() {
@@ -231,12 +253,18 @@ final class ModelWorker {
                 }
                 List<Job> batch = new ArrayList<>(maxBatch);
                 batch.add(first);
+                // Clients answered by one batch send their next images together, but not at the
+                // same instant, and each is then decoded and prepared (one per core). So after a
+                // batch of several images the next one waits for company even when nothing is
+                // admitted yet; after a lone image (one client at a time) it leaves at once unless
+                // images are being prepared. The wait restarts with every image that joins.
+                boolean expectCompany = lastBatchSize > 1;
                 long deadline = first.admittedNanos() + maxWaitNanos;
                 while (batch.size() < maxBatch) {
                     Job next = queue.poll();
                     if (next == null) {
                         long left = deadline - System.nanoTime();
-                        if (left <= 0 || arriving.get() == 0) {
+                        if (left <= 0 || (!expectCompany && arriving.get() == 0)) {
                             break;
                         }
                         // Short waits so that the batch leaves as soon as nothing is on its way.
@@ -251,7 +279,9 @@ final class ModelWorker {
                         break;
                     }
                     batch.add(next);
+                    deadline = System.nanoTime() + maxWaitNanos;
                 }
+                lastBatchSize = batch.size();
                 score(batch);
                 batch.forEach(j -> j.model().release());
                 closeUnused();
@@ -281,8 +311,8 @@ final class ModelWorker {
     private void score(List<Job> batch) {
         ServedModel m = batch.get(0).model();
         try {
-            Predictor<Image, AnomalyResult> p = predictors.computeIfAbsent(m, k -> k.zoo.newPredictor());
-            List<Image> images = new ArrayList<>(batch.size());
+            Predictor<PreparedImage, AnomalyResult> p = predictors.computeIfAbsent(m, k -> k.zoo.newPredictor());
+            List<PreparedImage> images = new ArrayList<>(batch.size());
             batch.forEach(j -> images.add(j.image()));
             List<AnomalyResult> results;
             try {
@@ -295,7 +325,7 @@ final class ModelWorker {
                 batch.forEach(j -> score(List.of(j)));
                 return;
             }
-            metrics.batch(name, batch.size());
+            metrics.batch(name, batch.size(), lastBatchNanos);
             long now = System.nanoTime();
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).result().complete(new Scored(m, results.get(i), now));
@@ -310,10 +340,13 @@ final class ModelWorker {
         }
     }
 
-    private List<AnomalyResult> predict(Predictor<Image, AnomalyResult> p, List<Image> images) throws Exception {
+    private List<AnomalyResult> predict(Predictor<PreparedImage, AnomalyResult> p, List<PreparedImage> images) throws Exception {
         engine.acquire();
         try {
-            return p.batchPredict(images);
+            long t0 = System.nanoTime();
+            List<AnomalyResult> r = p.batchPredict(images);
+            lastBatchNanos = System.nanoTime() - t0;
+            return r;
         } finally {
             engine.release();
         }
@@ -329,7 +362,7 @@ final class ModelWorker {
     }
 
     private void close(ServedModel m) {
-        Predictor<Image, AnomalyResult> p = predictors.remove(m);
+        Predictor<PreparedImage, AnomalyResult> p = predictors.remove(m);
         if (p != null) {
             p.close();
         }

@@ -37,8 +37,8 @@ final class Predictions {
         o.put("threshold", r.threshold());
         o.put("anomalous", r.anomalous());
         o.put("latency_ms", Math.round(latencyNanos / 1e4) / 100.0);
-        o.put("width", r.mapAtInput().width());
-        o.put("height", r.mapAtInput().height());
+        o.put("width", r.inputWidth());
+        o.put("height", r.inputHeight());
         if (heatmap) {
             ImageLoader.Decoded d = ImageLoader.fromImage(picture);
             float[] range = m.info.heatmapRange(r.threshold());

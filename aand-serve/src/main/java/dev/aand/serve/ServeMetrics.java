@@ -14,7 +14,7 @@ import java.util.stream.IntStream;
 
 /**
  * The service's Prometheus metrics: requests (count and latency histogram per model and status),
- * engine batch sizes, queue depth and model load time per model, plus JVM memory, threads and CPU.
+ * engine batch sizes and times, queue depth and model load time per model, plus JVM memory, threads and CPU.
  */
 final class ServeMetrics {
     /** Model label of requests for a model the service does not have. */
@@ -39,8 +39,10 @@ final class ServeMetrics {
                 .register(registry).record(Duration.ofNanos(nanos));
     }
 
-    /** One engine batch: {@code aand_batch_size_images{model}}, one bucket per size. */
-    void batch(String model, int images) {
+    /** One engine batch: {@code aand_batch_size_images{model}}, one bucket per size, and its time. */
+    void batch(String model, int images, long nanos) {
+        Timer.builder("aand.batch").description("Engine time of one batch (Predictor call), by model")
+                .tag("model", model).register(registry).record(Duration.ofNanos(nanos));
         DistributionSummary.builder("aand.batch.size").baseUnit("images")
                 .description("Images per engine batch")
                 .tag("model", model)

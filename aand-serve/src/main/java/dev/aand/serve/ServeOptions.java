@@ -11,7 +11,7 @@ import java.nio.file.Path;
  * @param host address to listen on
  * @param port TCP port; 0 picks a free one
  * @param maxBatch most images in one engine batch
- * @param maxWaitMs longest a queued image waits for others to join its batch
+ * @param maxWaitMs longest a batch waits for another image after its last one joined
  * @param queue most images admitted per model and not yet in a batch; more are refused with 503
  * @param apiKeyFile file holding the API key (trimmed); null: no key required
  * @param maxBodyBytes largest request body accepted

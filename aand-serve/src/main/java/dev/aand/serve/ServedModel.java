@@ -1,17 +1,19 @@
 package dev.aand.serve;
 
 import ai.djl.ModelException;
-import ai.djl.modality.cv.Image;
+import ai.djl.modality.cv.ImageFactory;
 import ai.djl.repository.zoo.ZooModel;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import dev.aand.api.Aand;
 import dev.aand.api.AnomalyResult;
+import dev.aand.api.PreparedImage;
 import dev.aand.model.ModelStore;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
@@ -33,7 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ServedModel {
     final String name;
     final Path dir;
-    final ZooModel<Image, AnomalyResult> zoo;
+    final ZooModel<PreparedImage, AnomalyResult> zoo;
     final ModelStore.ModelInfo info;
     /** SHA-256 of {@code weights.safetensors}: the version clients see. */
     final String version;
@@ -43,7 +45,7 @@ final class ServedModel {
     private final AtomicInteger refs = new AtomicInteger(1);
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private ServedModel(String name, Path dir, ZooModel<Image, AnomalyResult> zoo, ModelStore.ModelInfo info,
+    private ServedModel(String name, Path dir, ZooModel<PreparedImage, AnomalyResult> zoo, ModelStore.ModelInfo info,
             String version, JsonElement config) {
         this.name = name;
         this.dir = dir;
@@ -63,9 +65,9 @@ final class ServedModel {
         ModelStore.ModelInfo info = ModelStore.info(dir);
         String before = sha256(dir.resolve(ModelStore.WEIGHTS));
         JsonElement config = readJson(dir.resolve(ModelStore.CONFIG));
-        ZooModel<Image, AnomalyResult> zoo;
+        ZooModel<PreparedImage, AnomalyResult> zoo;
         try {
-            zoo = Aand.criteria(dir).loadModel();
+            zoo = Aand.builder(dir, PreparedImage.class).build().loadModel();
         } catch (ModelException | IOException e) {
             throw new IllegalStateException("cannot load model " + dir + ": " + e.getMessage(), e);
         }
@@ -79,6 +81,11 @@ final class ServedModel {
             zoo.close();
             throw e;
         }
+    }
+
+    /** {@code picture} through this version's pre-processing (on the caller's thread). */
+    PreparedImage prepare(BufferedImage picture) {
+        return PreparedImage.of(ImageFactory.getInstance().fromImage(picture), zoo);
     }
 
     /** Takes a reference unless the version is already released for good. */

@@ -351,6 +351,7 @@ class InspectionServerTest {
         assertTrue(metric(m, "aand_requests_seconds_count{model=\"_unknown\",status=\"404\"}") >= 1, m);
         assertTrue(m.contains("aand_requests_seconds_bucket{model=\"second\",status=\"200\",le="), "latency histogram");
         assertTrue(m.contains("aand_batch_size_images_bucket{model=\"second\",le=\"8.0\"}"), "batch-size histogram");
+        assertTrue(m.contains("aand_batch_seconds_count{model=\"second\"}"), "engine time per batch");
         assertEquals(0.0, metric(m, "aand_queue_depth{model=\"second\"}"));
         assertEquals(1.0, metric(m, "aand_model_load_seconds_count{model=\"second\",outcome=\"ok\"}"));
     }

@@ -79,6 +79,39 @@ class ServiceLifecycleTest {
     }
 
     @Test
+    void aBatchWaitsForImagesStillBeingPreparedAndLeavesWhenNoneIsComing() throws Exception {
+        InspectionServer server = start(cookieA().withBatching(8, 300, 64));
+        try {
+            ModelWorker w = server.worker("cookie");
+            java.awt.image.BufferedImage picture = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(jpeg));
+            ModelWorker.Preparer prepare = (version, p) -> version.prepare(p);
+            Http http = new Http(server.port(), null);
+            String before = http.get("/metrics").body();
+            double batchesBefore = InspectionServerTest.metric(before, "aand_batch_size_images_count{model=\"cookie\"}");
+            double imagesBefore = InspectionServerTest.metric(before, "aand_batch_size_images_sum{model=\"cookie\"}");
+            // Three requests admitted together whose images become ready 200 ms apart: more than
+            // --max-wait-ms (300) after the first for the last one, less after the previous one.
+            ModelWorker.Ticket a = w.admit(1);
+            ModelWorker.Ticket b = w.admit(1);
+            ModelWorker.Ticket c = w.admit(1);
+            List<CompletableFuture<ModelWorker.Scored>> scored = new ArrayList<>(a.submit(List.of(picture), prepare));
+            Thread.sleep(200);
+            scored.addAll(b.submit(List.of(picture), prepare));
+            Thread.sleep(200);
+            scored.addAll(c.submit(List.of(picture), prepare));
+            for (CompletableFuture<ModelWorker.Scored> f : scored) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+            String metrics = http.get("/metrics").body();
+            assertEquals(batchesBefore + 1, InspectionServerTest.metric(metrics,
+                    "aand_batch_size_images_count{model=\"cookie\"}"), "one batch for the three images");
+            assertEquals(imagesBefore + 3, InspectionServerTest.metric(metrics, "aand_batch_size_images_sum{model=\"cookie\"}"));
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
     void fullQueueAnswers503WithRetryAfterAndRecovers() throws Exception {
         InspectionServer server = start(cookieA().withBatching(1, 0, 2));
         try {
