@@ -53,7 +53,8 @@ final class AandModelLoader implements ModelLoader {
     @SuppressWarnings("unchecked")
     public <I, O> ZooModel<I, O> loadModel(Criteria<I, O> criteria) throws ModelNotFoundException {
         Class<I> input = criteria.getInputClass();
-        if ((input != Image.class && input != PreparedImage.class) || criteria.getOutputClass() != AnomalyResult.class) {
+        boolean known = input == Image.class || input == PreparedImage.class;
+        if (!known || criteria.getOutputClass() != AnomalyResult.class) {
             throw new ModelNotFoundException("an aand model maps " + Image.class.getName() + " or "
                     + PreparedImage.class.getName() + " to " + AnomalyResult.class.getName() + ", not "
                     + input.getName() + " to " + criteria.getOutputClass().getName());

@@ -1,6 +1,8 @@
 package dev.aand.engine;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * Number formats and memory layouts DJL's binding cannot set (see {@link TorchScriptKernels}).
@@ -29,6 +31,18 @@ public final class TensorFormats {
      */
     public static NDArray contiguousCopy(NDArray x) {
         return TorchScriptKernels.call("contiguous_copy", x);
+    }
+
+    /**
+     * {@code values} in memory that libtorch allocated (64-byte aligned) rather than in the Java
+     * buffer {@code NDManager.create} wraps, whose alignment varies from run to run: some kernels
+     * take other code paths on other alignments, so long-lived training state (parameters,
+     * optimizer moments) must live here for the same seed to give the same bytes.
+     */
+    public static NDArray engineOwned(NDManager manager, float[] values, Shape shape) {
+        try (NDArray wrapped = manager.create(values, shape)) {
+            return wrapped.duplicate();
+        }
     }
 
     /** The same values laid out channels-last (NHWC in memory; the shape stays [N, C, H, W]). */

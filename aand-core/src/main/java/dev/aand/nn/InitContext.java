@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.aand.engine.TensorFormats;
 import java.util.SplittableRandom;
 
 /**
@@ -36,7 +37,7 @@ public final class InitContext {
         for (int i = 0; i < v.length; i++) {
             v[i] = (float) (gaussian() * std);
         }
-        return ownedByEngine(v, shape);
+        return TensorFormats.engineOwned(manager, v, shape);
     }
 
     public NDArray uniform(Shape shape, double bound) {
@@ -44,7 +45,7 @@ public final class InitContext {
         for (int i = 0; i < v.length; i++) {
             v[i] = (float) ((rng.nextDouble() * 2 - 1) * bound);
         }
-        return ownedByEngine(v, shape);
+        return TensorFormats.engineOwned(manager, v, shape);
     }
 
     /** Kaiming-normal with fan_out and ReLU gain, as torchvision and RD4AD initialise convs. */
@@ -57,16 +58,6 @@ public final class InitContext {
     /** PyTorch's default conv init (kaiming_uniform with a = sqrt(5)): bound 1/sqrt(fan_in). */
     public NDArray torchDefault(Shape weight, long fanIn) {
         return uniform(weight, 1.0 / Math.sqrt(fanIn));
-    }
-
-    /**
-     * A parameter in memory that libtorch allocated (64-byte aligned) rather than in the Java
-     * buffer {@code NDManager.create} wraps, whose alignment varies from run to run.
-     */
-    private NDArray ownedByEngine(float[] values, Shape shape) {
-        try (NDArray wrapped = manager.create(values, shape)) {
-            return wrapped.duplicate();
-        }
     }
 
     public NDArray longScalar(long value) {

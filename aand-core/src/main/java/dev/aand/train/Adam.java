@@ -3,6 +3,7 @@ package dev.aand.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.aand.backbone.weights.HostTensor;
+import dev.aand.engine.TensorFormats;
 import dev.aand.nn.StateDicts;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -121,10 +122,8 @@ public final class Adam implements AutoCloseable {
                     + (saved == null ? "missing" : "of shape " + HostTensor.formatShape(saved.shape()))
                     + ", the parameter has shape " + HostTensor.formatShape(shape));
         }
-        // A copy in libtorch's own (aligned) memory, as the moments of an uninterrupted run are.
-        try (NDArray wrapped = manager.create(saved.toFloatArray(), old.getShape())) {
-            moments.set(i, wrapped.duplicate());
-        }
+        // In libtorch's own (aligned) memory, as the moments of an uninterrupted run are.
+        moments.set(i, TensorFormats.engineOwned(manager, saved.toFloatArray(), old.getShape()));
         old.close();
     }
 

@@ -26,9 +26,10 @@ import java.util.function.Consumer;
  * feeds its Predictor. Concurrent requests' images are gathered into one engine batch of up to
  * {@code maxBatch} images. A batch waits for company at most {@code maxWaitMs} after its last image
  * joined, and only while admitted images are still being decoded and prepared or the previous
- * batch held several images (after a lone image, one client at a time, nothing else is coming). Images are prepared on the request threads, so
- * this thread does engine work only. All engine work of the service passes through {@code engine}, one batch at a time, so
- * libtorch's intra-op threads (one per core) never compete with another batch.
+ * batch held several images (after a lone image, one client at a time, nothing else is coming).
+ * Images are prepared on the request threads, so this thread does engine work only. All engine
+ * work of the service passes through {@code engine}, one batch at a time, so libtorch's intra-op
+ * threads (one per core) never compete with another batch.
  *
  * <p>Every image carries the version that was current when it was admitted: a reload swaps the
  * version for new requests, while images already admitted finish on the old one, which is closed
@@ -62,8 +63,6 @@ final class ModelWorker {
     private volatile boolean stopping;
     /** Images in the last batch (this worker's thread only). */
     private int lastBatchSize;
-    /** Engine time of the last batch (this worker's thread only). */
-    private long lastBatchNanos;
 
     ModelWorker(String name, Path dir, ServeOptions options, Semaphore engine, ServeMetrics metrics) {
         this.name = name;
@@ -325,7 +324,6 @@ final class ModelWorker {
                 batch.forEach(j -> score(List.of(j)));
                 return;
             }
-            metrics.batch(name, batch.size(), lastBatchNanos);
             long now = System.nanoTime();
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).result().complete(new Scored(m, results.get(i), now));
@@ -340,12 +338,14 @@ final class ModelWorker {
         }
     }
 
-    private List<AnomalyResult> predict(Predictor<PreparedImage, AnomalyResult> p, List<PreparedImage> images) throws Exception {
+    /** One engine batch; its size and engine time go to the metrics when it succeeds. */
+    private List<AnomalyResult> predict(Predictor<PreparedImage, AnomalyResult> p, List<PreparedImage> images)
+            throws Exception {
         engine.acquire();
         try {
             long t0 = System.nanoTime();
             List<AnomalyResult> r = p.batchPredict(images);
-            lastBatchNanos = System.nanoTime() - t0;
+            metrics.batch(name, images.size(), System.nanoTime() - t0);
             return r;
         } finally {
             engine.release();

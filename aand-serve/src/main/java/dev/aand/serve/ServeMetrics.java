@@ -14,7 +14,8 @@ import java.util.stream.IntStream;
 
 /**
  * The service's Prometheus metrics: requests (count and latency histogram per model and status),
- * engine batch sizes and times, queue depth and model load time per model, plus JVM memory, threads and CPU.
+ * engine batch sizes and times, queue depth and model load time per model, plus JVM memory,
+ * threads and CPU.
  */
 final class ServeMetrics {
     /** Model label of requests for a model the service does not have. */

@@ -79,16 +79,18 @@ class ServiceLifecycleTest {
     }
 
     @Test
-    void aBatchWaitsForImagesStillBeingPreparedAndLeavesWhenNoneIsComing() throws Exception {
+    void aBatchWaitsForImagesStillBeingPrepared() throws Exception {
         InspectionServer server = start(cookieA().withBatching(8, 300, 64));
         try {
             ModelWorker w = server.worker("cookie");
             java.awt.image.BufferedImage picture = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(jpeg));
-            ModelWorker.Preparer prepare = (version, p) -> version.prepare(p);
+            ModelWorker.Preparer prepare = ServedModel::prepare;
             Http http = new Http(server.port(), null);
+            String batches = "aand_batch_size_images_count{model=\"cookie\"}";
+            String images = "aand_batch_size_images_sum{model=\"cookie\"}";
             String before = http.get("/metrics").body();
-            double batchesBefore = InspectionServerTest.metric(before, "aand_batch_size_images_count{model=\"cookie\"}");
-            double imagesBefore = InspectionServerTest.metric(before, "aand_batch_size_images_sum{model=\"cookie\"}");
+            double batchesBefore = InspectionServerTest.metric(before, batches);
+            double imagesBefore = InspectionServerTest.metric(before, images);
             // Three requests admitted together whose images become ready 200 ms apart: more than
             // --max-wait-ms (300) after the first for the last one, less after the previous one.
             ModelWorker.Ticket a = w.admit(1);
@@ -103,9 +105,8 @@ class ServiceLifecycleTest {
                 f.get(30, TimeUnit.SECONDS);
             }
             String metrics = http.get("/metrics").body();
-            assertEquals(batchesBefore + 1, InspectionServerTest.metric(metrics,
-                    "aand_batch_size_images_count{model=\"cookie\"}"), "one batch for the three images");
-            assertEquals(imagesBefore + 3, InspectionServerTest.metric(metrics, "aand_batch_size_images_sum{model=\"cookie\"}"));
+            assertEquals(batchesBefore + 1, InspectionServerTest.metric(metrics, batches), "one batch for the three images");
+            assertEquals(imagesBefore + 3, InspectionServerTest.metric(metrics, images));
         } finally {
             server.close();
         }
