@@ -6,7 +6,7 @@
 # installed when missing).
 #
 #   scripts/load-test.sh [--model DIR] [--image FILE] [--duration S] [--memory-requests N]
-#                        [--port P] [--work DIR]
+#                        [--port P] [--work DIR] [--lanes N]
 #
 # Without --model it trains a small cookie model (256 px, 1 + 2 epochs) from the sample in the jar.
 # Traffic goes to 127.0.0.1 only. Everything it starts is stopped on exit.
@@ -21,6 +21,7 @@ port=18080
 work=""
 max_batch=8
 queue=64
+lanes=1
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -30,6 +31,7 @@ while [ $# -gt 0 ]; do
     --memory-requests) memory_requests="$2"; shift 2 ;;
     --port) port="$2"; shift 2 ;;
     --work) work="$2"; shift 2 ;;
+    --lanes) lanes="$2"; shift 2 ;;
     -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "load-test: unknown option $1" >&2; exit 2 ;;
   esac
@@ -92,7 +94,7 @@ bench1_ms="$(json_field "$work/bench1.json" ms_per_image)"
 mkdir -p "$work/models"
 ln -sfn "$model" "$work/models/model"
 "$aand" serve --models "$work/models" --host 127.0.0.1 --port "$port" --max-batch "$max_batch" --max-wait-ms 5 \
-  --queue "$queue" --drain-seconds 30 >"$work/serve.log" 2>&1 &
+  --queue "$queue" --lanes "$lanes" --drain-seconds 30 >"$work/serve.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 600); do
   curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && break

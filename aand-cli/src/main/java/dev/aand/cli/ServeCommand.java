@@ -42,11 +42,16 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--drain-seconds", defaultValue = "" + ServeOptions.DEFAULT_DRAIN_SECONDS,
             description = "On SIGTERM/SIGINT, how long in-flight requests may take to finish (default: ${DEFAULT-VALUE}).")
     int drainSeconds;
+    @Option(names = "--lanes", defaultValue = "" + ServeOptions.DEFAULT_LANES,
+            description = "Inference threads per model, at most the engine's threads (default: ${DEFAULT-VALUE}). With 2, a busy"
+                    + " model runs two batches side by side on half the threads each: faster for small models on few"
+                    + " cores, slower for large ones; measure with scripts/load-test.sh --lanes.")
+    int lanes;
 
     @Override
     public Integer call() throws InterruptedException {
         ServeOptions options = new ServeOptions(models, host, port, maxBatch, maxWaitMs, queue, apiKeyFile, maxBodyBytes,
-                maxPixels, drainSeconds);
+                maxPixels, drainSeconds, lanes);
         CountDownLatch stop = new CountDownLatch(1);
         // Our own handlers replace the JVM's (which would exit 143): drain, then exit 0.
         Signal.handle(new Signal("TERM"), s -> stop.countDown());

@@ -35,6 +35,22 @@ public final class OfflineEngine {
         return ai.djl.pytorch.jni.JniUtils.getNumThreads();
     }
 
+    /**
+     * Sets the intra-op thread count of the operations the calling thread runs from now on.
+     * libtorch (built with OpenMP) keeps the count per calling thread and sets it from the process
+     * setting at the thread's first parallel operation; asking for the count first makes that
+     * happen now, so that it cannot undo this later. Threads that never ran an operation take
+     * {@code threads} as their count too.
+     */
+    public static void setThreadsOfThisThread(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("thread count must be at least 1, got " + threads);
+        }
+        if (threads() != threads) {
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+        }
+    }
+
     /** Sets libtorch's intra-op thread count for the whole process. */
     public static void setThreads(int threads) {
         if (threads < 1) {

@@ -19,7 +19,8 @@ public final class TinyCookie {
         if (full == null) {
             try {
                 Path dir = Files.createTempDirectory("aand-cookie-");
-                dir.toFile().deleteOnExit();
+                // deleteOnExit cannot remove a folder that still has files: each test JVM left 2.6 MB.
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
                 full = CookieSample.extract(dir);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -29,6 +30,16 @@ public final class TinyCookie {
     }
 
     private static Path full;
+
+    private static void deleteTree(Path dir) {
+        try (var s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            System.err.println("could not remove " + dir + ": " + e.getMessage());
+        }
+    }
 
     public static Path create(Path root, int train, int good, int cracked) {
         Path src = full().resolve(CookieSample.CATEGORY);

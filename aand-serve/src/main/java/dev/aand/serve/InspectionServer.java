@@ -31,8 +31,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * finish within a deadline and frees every model.
  *
  * <p>Threads: Jetty's pool reads requests; images are decoded and overlays encoded on those
- * threads, at most one per core at a time; each model's worker thread runs the engine, one batch
- * at a time across all models, with libtorch's intra-op threads set to the number of cores.
+ * threads, at most one per core at a time; each model's lanes ({@code --lanes}, one by default)
+ * run the engine, and all batches together use at most libtorch's intra-op threads (the number of
+ * cores), shared out by {@link EngineThreads}.
  */
 public final class InspectionServer implements AutoCloseable {
     private static final Pattern PREDICT = Pattern.compile("/v1/models/([^/]+)/predict");
@@ -48,8 +49,8 @@ public final class InspectionServer implements AutoCloseable {
     private final ApiKey apiKey;
     /** Decoding, resizing and PNG encoding: one image per core at a time. */
     private final Semaphore cpu;
-    /** The engine: one batch at a time across all models (tests hold it to freeze the workers). */
-    final Semaphore engine = new Semaphore(1);
+    /** The engine's threads, shared by every model's lanes (tests freeze the lanes with it). */
+    final EngineThreads engine;
     private final QueuedThreadPool httpThreads;
     private final Javalin app;
     private final byte[] openapi;
@@ -64,6 +65,7 @@ public final class InspectionServer implements AutoCloseable {
         this.openapi = resource(OPENAPI);
         this.metrics = new ServeMetrics(options.maxBatch());
         this.cpu = new Semaphore(cores);
+        this.engine = EngineThreads.forThisProcess(options.lanes());
         this.registry = ModelRegistry.create(folders, options, engine, metrics);
         this.httpThreads = new QueuedThreadPool(HTTP_THREADS, 4);
         this.httpThreads.setName("aand-http");
@@ -186,6 +188,8 @@ public final class InspectionServer implements AutoCloseable {
         Map<String, Object> serving = new LinkedHashMap<>();
         serving.put("max_batch", options.maxBatch());
         serving.put("max_wait_ms", options.maxWaitMs());
+        serving.put("lanes", engine.lanes);
+        serving.put("engine_threads", engine.budget);
         serving.put("queue", options.queue());
         serving.put("max_body_bytes", options.maxBodyBytes());
         serving.put("max_pixels", options.maxPixels());

@@ -8,7 +8,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -52,7 +51,7 @@ final class ModelRegistry {
     }
 
     /** Starts a worker per folder (no model loaded yet). */
-    static ModelRegistry create(List<Path> folders, ServeOptions options, Semaphore engine, ServeMetrics metrics) {
+    static ModelRegistry create(List<Path> folders, ServeOptions options, EngineThreads engine, ServeMetrics metrics) {
         Map<String, ModelWorker> w = new LinkedHashMap<>();
         for (Path p : folders) {
             String name = p.getFileName().toString();

@@ -8,7 +8,6 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,21 +18,22 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * One model name's inference: its current version, its admission queue and the one thread that
- * feeds its Predictor. Concurrent requests' images are gathered into one engine batch of up to
+ * One model name's inference: its current version, its admission queue and the lanes (threads)
+ * that feed the engine. Concurrent requests' images are gathered into one engine batch of up to
  * {@code maxBatch} images. A batch waits for company at most {@code maxWaitMs} after its last image
- * joined, and only while admitted images are still being decoded and prepared or the previous
- * batch held several images (after a lone image, one client at a time, nothing else is coming).
- * Images are prepared on the request threads, so this thread does engine work only. All engine
- * work of the service passes through {@code engine}, one batch at a time, so libtorch's intra-op
- * threads (one per core) never compete with another batch.
+ * joined, and only while admitted images are still being decoded and prepared or the lane's
+ * previous batch held several images (after a lone image, one client at a time, nothing else is
+ * coming). Images are prepared on the request threads, so lanes do engine work only. Each batch
+ * takes its threads from {@link EngineThreads}, the budget shared by all models: the whole budget
+ * when it is alone, a lane's share when other batches run or wait beside it.
  *
  * <p>Every image carries the version that was current when it was admitted: a reload swaps the
  * version for new requests, while images already admitted finish on the old one, which is closed
- * (on this thread, with its Predictor) once its last image is scored.
+ * (by a lane, with its Predictors) once its last image is scored.
  */
 final class ModelWorker {
     /** A scored image: the result, the version that scored it and when ({@link System#nanoTime}). */
@@ -47,7 +47,7 @@ final class ModelWorker {
     private final int maxBatch;
     private final long maxWaitNanos;
     private final int capacity;
-    private final Semaphore engine;
+    private final EngineThreads engine;
     private final ServeMetrics metrics;
     private final AtomicReference<ServedModel> current = new AtomicReference<>();
     private final LinkedBlockingQueue<Job> queue = new LinkedBlockingQueue<>();
@@ -55,16 +55,14 @@ final class ModelWorker {
     private final Semaphore slots;
     /** Admitted images still being decoded: the batcher waits for them only. */
     private final AtomicInteger arriving = new AtomicInteger();
-    /** Every loaded version not yet closed; only this worker's thread closes them. */
+    /** Every loaded version not yet closed; lanes close them (the last lane to stop, all of them). */
     private final Set<ServedModel> versions = ConcurrentHashMap.newKeySet();
-    /** One Predictor per version, used and closed on the worker thread only. */
-    private final Map<ServedModel, Predictor<PreparedImage, AnomalyResult>> predictors = new IdentityHashMap<>();
-    private final Thread thread;
+    private final List<Thread> lanes = new ArrayList<>();
+    private final AtomicInteger runningLanes = new AtomicInteger();
+    private final ReentrantLock collecting = new ReentrantLock();
     private volatile boolean stopping;
-    /** Images in the last batch (this worker's thread only). */
-    private int lastBatchSize;
 
-    ModelWorker(String name, Path dir, ServeOptions options, Semaphore engine, ServeMetrics metrics) {
+    ModelWorker(String name, Path dir, ServeOptions options, EngineThreads engine, ServeMetrics metrics) {
         this.name = name;
         this.dir = dir;
         this.maxBatch = options.maxBatch();
@@ -74,9 +72,13 @@ final class ModelWorker {
         this.engine = engine;
         this.metrics = metrics;
         metrics.queueDepth(name, this::queueDepth);
-        this.thread = new Thread(this::run, "aand-infer-" + name);
-        this.thread.setDaemon(true);
-        this.thread.start();
+        runningLanes.set(engine.lanes);
+        for (int i = 0; i < engine.lanes; i++) {
+            Thread t = new Thread(new Lane()::run, "aand-infer-" + name + "-" + i);
+            t.setDaemon(true);
+            lanes.add(t);
+        }
+        lanes.forEach(Thread::start);
     }
 
     /** Versions loaded and not yet closed (1 in a steady state). */
@@ -237,18 +239,49 @@ final class ModelWorker {
         }
     }
 
-    private void run() {
-        Job carry = null;
-        try {
-            while (true) {
+    /** One thread that forms batches from the queue and scores them. */
+    private final class Lane {
+        /** Images in this lane's last batch. */
+        private int lastBatchSize;
+        /** An image of another version met while collecting: it starts this lane's next batch. */
+        private Job carry;
+
+        void run() {
+            try {
+                while (true) {
+                    List<Job> batch = nextBatch();
+                    if (batch == null) {
+                        closeUnused();
+                        if (stopping && queue.isEmpty() && arriving.get() == 0) {
+                            return;
+                        }
+                        continue;
+                    }
+                    lastBatchSize = batch.size();
+                    score(batch);
+                    batch.forEach(j -> j.model().release());
+                    closeUnused();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                if (runningLanes.decrementAndGet() == 0) {
+                    List.copyOf(versions).forEach(ModelWorker.this::close);
+                }
+            }
+        }
+
+        /**
+         * The next batch, or null when no image came for a while. One lane collects at a time
+         * while the others score, so batches fill as they would with a single lane.
+         */
+        private List<Job> nextBatch() throws InterruptedException {
+            collecting.lockInterruptibly();
+            try {
                 Job first = carry != null ? carry : take();
                 carry = null;
                 if (first == null) {
-                    closeUnused();
-                    if (stopping && queue.isEmpty() && arriving.get() == 0) {
-                        return;
-                    }
-                    continue;
+                    return null;
                 }
                 List<Job> batch = new ArrayList<>(maxBatch);
                 batch.add(first);
@@ -280,15 +313,10 @@ final class ModelWorker {
                     batch.add(next);
                     deadline = System.nanoTime() + maxWaitNanos;
                 }
-                lastBatchSize = batch.size();
-                score(batch);
-                batch.forEach(j -> j.model().release());
-                closeUnused();
+                return batch;
+            } finally {
+                collecting.unlock();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            List.copyOf(versions).forEach(this::close);
         }
     }
 
@@ -310,12 +338,11 @@ final class ModelWorker {
     private void score(List<Job> batch) {
         ServedModel m = batch.get(0).model();
         try {
-            Predictor<PreparedImage, AnomalyResult> p = predictors.computeIfAbsent(m, k -> k.zoo.newPredictor());
             List<PreparedImage> images = new ArrayList<>(batch.size());
             batch.forEach(j -> images.add(j.image()));
             List<AnomalyResult> results;
             try {
-                results = predict(p, images);
+                results = predict(m, images);
             } catch (Exception e) {
                 if (batch.size() == 1 || e instanceof InterruptedException) {
                     throw e;
@@ -338,21 +365,27 @@ final class ModelWorker {
         }
     }
 
-    /** One engine batch; its size and engine time go to the metrics when it succeeds. */
-    private List<AnomalyResult> predict(Predictor<PreparedImage, AnomalyResult> p, List<PreparedImage> images)
-            throws Exception {
-        engine.acquire();
+    /**
+     * One engine batch; its size and engine time go to the metrics when it succeeds. It is alone
+     * when nothing else is queued or being prepared for this model (and, checked by the engine, no
+     * other batch runs).
+     */
+    private List<AnomalyResult> predict(ServedModel m, List<PreparedImage> images) throws Exception {
+        boolean alone = queue.isEmpty() && arriving.get() == 0;
+        int threads = engine.acquire(alone);
+        Predictor<PreparedImage, AnomalyResult> p = m.borrowPredictor();
         try {
             long t0 = System.nanoTime();
             List<AnomalyResult> r = p.batchPredict(images);
             metrics.batch(name, images.size(), System.nanoTime() - t0);
             return r;
         } finally {
-            engine.release();
+            m.giveBack(p);
+            engine.release(threads);
         }
     }
 
-    /** Closes, on this thread, every version no one holds any more, with its Predictor. */
+    /** Closes every version no one holds any more, with its Predictors (no lane uses them). */
     private void closeUnused() {
         for (ServedModel m : versions) {
             if (m.unused()) {
@@ -362,17 +395,14 @@ final class ModelWorker {
     }
 
     private void close(ServedModel m) {
-        Predictor<PreparedImage, AnomalyResult> p = predictors.remove(m);
-        if (p != null) {
-            p.close();
+        if (versions.remove(m)) {
+            m.close();
         }
-        m.close();
-        versions.remove(m);
     }
 
     /**
      * Stops taking requests, lets queued images finish, closes every version and waits up to
-     * {@code timeoutMs} for the thread.
+     * {@code timeoutMs} for the lanes.
      */
     void stop(long timeoutMs, Consumer<String> log) {
         stopping = true;
@@ -380,14 +410,17 @@ final class ModelWorker {
         if (m != null) {
             m.release();
         }
-        try {
-            thread.join(Math.max(1, timeoutMs));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (thread.isAlive()) {
-            log.accept("inference thread of model " + name + " did not finish within " + timeoutMs + " ms");
-            thread.interrupt();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(1, timeoutMs));
+        for (Thread t : lanes) {
+            try {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (t.isAlive()) {
+                log.accept("inference thread " + t.getName() + " did not finish within " + timeoutMs + " ms");
+                t.interrupt();
+            }
         }
     }
 }

@@ -17,9 +17,11 @@ import java.nio.file.Path;
  * @param maxBodyBytes largest request body accepted
  * @param maxPixels largest image (width * height) decoded
  * @param drainSeconds how long a shutdown waits for in-flight requests
+ * @param lanes inference threads per model; with more than one, a busy model's batches run side by
+ *     side, each on its share of the engine's threads (see {@code EngineThreads})
  */
 public record ServeOptions(Path modelsDir, String host, int port, int maxBatch, int maxWaitMs, int queue,
-        Path apiKeyFile, long maxBodyBytes, long maxPixels, int drainSeconds) {
+        Path apiKeyFile, long maxBodyBytes, long maxPixels, int drainSeconds, int lanes) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_MAX_BATCH = 8;
@@ -29,6 +31,8 @@ public record ServeOptions(Path modelsDir, String host, int port, int maxBatch, 
     /** 4096 x 4096: room for industrial cameras, bounded memory per queued image. */
     public static final long DEFAULT_MAX_PIXELS = 4096L * 4096L;
     public static final int DEFAULT_DRAIN_SECONDS = 30;
+    /** One: two lanes helped a 64 px model on two cores and slowed a 256 px one (README, "Serve"). */
+    public static final int DEFAULT_LANES = 1;
 
     public ServeOptions {
         if (modelsDir == null || !Files.isDirectory(modelsDir)) {
@@ -46,6 +50,7 @@ public record ServeOptions(Path modelsDir, String host, int port, int maxBatch, 
         require(maxPixels >= 1 && maxPixels <= Integer.MAX_VALUE / 4,
                 "--max-pixels must be in 1.." + Integer.MAX_VALUE / 4 + ", got " + maxPixels);
         require(drainSeconds >= 0 && drainSeconds <= 3600, "--drain-seconds must be in 0..3600, got " + drainSeconds);
+        require(lanes >= 1 && lanes <= 64, "--lanes must be in 1..64, got " + lanes);
         if (apiKeyFile != null && !Files.isRegularFile(apiKeyFile)) {
             throw new IllegalArgumentException("--api-key-file " + apiKeyFile + ": no such file");
         }
@@ -54,32 +59,37 @@ public record ServeOptions(Path modelsDir, String host, int port, int maxBatch, 
     /** The defaults for everything but the models folder. */
     public static ServeOptions defaults(Path modelsDir) {
         return new ServeOptions(modelsDir, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_BATCH, DEFAULT_MAX_WAIT_MS,
-                DEFAULT_QUEUE, null, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_PIXELS, DEFAULT_DRAIN_SECONDS);
+                DEFAULT_QUEUE, null, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_PIXELS, DEFAULT_DRAIN_SECONDS, DEFAULT_LANES);
     }
 
     public ServeOptions withPort(int p) {
         return new ServeOptions(modelsDir, host, p, maxBatch, maxWaitMs, queue, apiKeyFile, maxBodyBytes, maxPixels,
-                drainSeconds);
+                drainSeconds, lanes);
     }
 
     public ServeOptions withBatching(int batch, int waitMs, int queueSize) {
         return new ServeOptions(modelsDir, host, port, batch, waitMs, queueSize, apiKeyFile, maxBodyBytes, maxPixels,
-                drainSeconds);
+                drainSeconds, lanes);
     }
 
     public ServeOptions withLimits(long bodyBytes, long pixels) {
         return new ServeOptions(modelsDir, host, port, maxBatch, maxWaitMs, queue, apiKeyFile, bodyBytes, pixels,
-                drainSeconds);
+                drainSeconds, lanes);
     }
 
     public ServeOptions withApiKeyFile(Path file) {
         return new ServeOptions(modelsDir, host, port, maxBatch, maxWaitMs, queue, file, maxBodyBytes, maxPixels,
-                drainSeconds);
+                drainSeconds, lanes);
     }
 
     public ServeOptions withDrainSeconds(int seconds) {
         return new ServeOptions(modelsDir, host, port, maxBatch, maxWaitMs, queue, apiKeyFile, maxBodyBytes, maxPixels,
-                seconds);
+                seconds, lanes);
+    }
+
+    public ServeOptions withLanes(int n) {
+        return new ServeOptions(modelsDir, host, port, maxBatch, maxWaitMs, queue, apiKeyFile, maxBodyBytes, maxPixels,
+                drainSeconds, n);
     }
 
     private static void require(boolean ok, String message) {

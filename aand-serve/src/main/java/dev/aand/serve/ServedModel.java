@@ -1,6 +1,7 @@
 package dev.aand.serve;
 
 import ai.djl.ModelException;
+import ai.djl.inference.Predictor;
 import ai.djl.modality.cv.ImageFactory;
 import ai.djl.repository.zoo.ZooModel;
 import com.google.gson.JsonElement;
@@ -23,6 +24,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -30,7 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One loaded version of a model folder: the DJL model, its scoring facts and provenance. It is
  * reference counted: the registry holds one reference while the version is current and every
  * queued image holds one, so a version replaced by a reload stays open until its last image is
- * scored; its worker closes it then.
+ * scored; its worker closes it then, with the Predictors its lanes used.
  */
 final class ServedModel {
     final String name;
@@ -44,6 +46,7 @@ final class ServedModel {
     final int imageSize;
     private final AtomicInteger refs = new AtomicInteger(1);
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final ConcurrentLinkedQueue<Predictor<PreparedImage, AnomalyResult>> predictors = new ConcurrentLinkedQueue<>();
 
     private ServedModel(String name, Path dir, ZooModel<PreparedImage, AnomalyResult> zoo, ModelStore.ModelInfo info,
             String version, JsonElement config) {
@@ -112,9 +115,25 @@ final class ServedModel {
         return refs.get() <= 0;
     }
 
-    /** Frees the model's native memory (once). */
+    /**
+     * A Predictor for one batch, to give back with {@link #giveBack}: each lane scoring this version
+     * needs its own (a Predictor is used by one thread at a time), and they are kept for reuse.
+     */
+    Predictor<PreparedImage, AnomalyResult> borrowPredictor() {
+        Predictor<PreparedImage, AnomalyResult> p = predictors.poll();
+        return p != null ? p : zoo.newPredictor();
+    }
+
+    void giveBack(Predictor<PreparedImage, AnomalyResult> p) {
+        predictors.add(p);
+    }
+
+    /** Frees the model's native memory (once), with its Predictors; none may be borrowed. */
     void close() {
         if (closed.compareAndSet(false, true)) {
+            for (Predictor<PreparedImage, AnomalyResult> p; (p = predictors.poll()) != null; ) {
+                p.close();
+            }
             zoo.close();
         }
     }

@@ -62,7 +62,10 @@ class InspectionServerTest {
         Files.writeString(models.resolve("README.txt"), "not a model");
         Path keyFile = dir.resolve("key.txt");
         Files.writeString(keyFile, "  " + KEY + "\n");
-        ServeOptions o = ServeOptions.defaults(models).withPort(0).withLimits(MAX_BODY, MAX_PIXELS).withApiKeyFile(keyFile);
+        // Two lanes where the machine has two engine threads, so that concurrent batches are covered.
+        int lanes = Math.min(2, dev.aand.engine.OfflineEngine.threads());
+        ServeOptions o = ServeOptions.defaults(models).withPort(0).withLimits(MAX_BODY, MAX_PIXELS).withApiKeyFile(keyFile)
+                .withLanes(lanes);
         server = InspectionServer.start(o, s -> {});
         http = new Http(server.port(), KEY);
         for (Path p : TinyModels.images()) {
@@ -144,6 +147,7 @@ class InspectionServerTest {
         assertEquals("aand", cookie.get("method").getAsString());
         assertNotEquals(cookie.get("model_version"), models.get(1).getAsJsonObject().get("model_version"));
         assertEquals(8, body.getAsJsonObject("serving").get("max_batch").getAsInt());
+        assertEquals(Math.min(2, dev.aand.engine.OfflineEngine.threads()), body.getAsJsonObject("serving").get("lanes").getAsInt());
     }
 
     @Test

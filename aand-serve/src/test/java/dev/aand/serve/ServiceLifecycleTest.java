@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Queue back-pressure, reload under load, failed reloads, graceful shutdown with requests in flight,
  * and refusals at start. Each test runs its own server; tests that need requests to stay in flight
- * hold the engine (the one permit every batch takes), which freezes the workers deterministically.
+ * take the engine's whole thread budget, which freezes every lane before its next batch.
  */
 class ServiceLifecycleTest {
     @TempDir
@@ -118,11 +118,14 @@ class ServiceLifecycleTest {
         try {
             Http http = new Http(server.port(), null);
             ModelWorker w = server.worker("cookie");
-            server.engine.acquire();
+            server.engine.freeze();
+            int lanes = server.engine.lanes;
             List<CompletableFuture<HttpResponse<String>>> admitted = new ArrayList<>();
             try {
-                admitted.add(postAsync(http, jpeg));
-                await("the worker to hold the first image", server.engine::hasQueuedThreads);
+                for (int i = 0; i < lanes; i++) {
+                    admitted.add(postAsync(http, jpeg));
+                }
+                await("every lane to hold an image", () -> server.engine.waitingLanes() == lanes);
                 admitted.add(postAsync(http, jpeg));
                 admitted.add(postAsync(http, jpeg));
                 await("two queued images", () -> w.queueDepth() == 2);
@@ -133,7 +136,7 @@ class ServiceLifecycleTest {
                         List.of(new Http.Part("a", "a.jpg", "image/jpeg", jpeg))), 503, "queue_full", "cookie");
                 assertEquals(2.0, InspectionServerTest.metric(http.get("/metrics").body(), "aand_queue_depth{model=\"cookie\"}"));
             } finally {
-                server.engine.release();
+                server.engine.unfreeze();
             }
             for (CompletableFuture<HttpResponse<String>> f : admitted) {
                 HttpResponse<String> r = f.get(30, TimeUnit.SECONDS);
@@ -168,7 +171,8 @@ class ServiceLifecycleTest {
 
     @Test
     void reloadUnderLoadSwapsAtomicallyAndAFailedReloadKeepsTheOldModel() throws Exception {
-        ServeOptions o = cookieA();
+        // Two lanes (where there are two engine threads): versions close only when no lane uses them.
+        ServeOptions o = cookieA().withLanes(Math.min(2, dev.aand.engine.OfflineEngine.threads()));
         Path folder = o.modelsDir().resolve("cookie");
         InspectionServer server = start(o);
         try {
@@ -255,13 +259,15 @@ class ServiceLifecycleTest {
         Http http = new Http(server.port(), null);
         ModelWorker w = server.worker("cookie");
         List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
-        server.engine.acquire();
+        server.engine.freeze();
+        int lanes = server.engine.lanes;
         CompletableFuture<Boolean> stopped;
         try {
             for (int i = 0; i < 4; i++) {
                 inFlight.add(postAsync(http, jpegs.get(i)));
             }
-            await("one image in the engine, three queued", () -> server.engine.hasQueuedThreads() && w.queueDepth() == 3);
+            await("an image in each lane, the rest queued",
+                    () -> server.engine.waitingLanes() == lanes && w.queueDepth() == 4 - lanes);
             stopped = CompletableFuture.supplyAsync(() -> server.stop(Duration.ofSeconds(20)));
             HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             await("new connections to be refused", () -> {
@@ -278,7 +284,7 @@ class ServiceLifecycleTest {
             Thread.sleep(200);
             assertFalse(stopped.isDone(), "stop waits for the requests in flight");
         } finally {
-            server.engine.release();
+            server.engine.unfreeze();
         }
         for (int i = 0; i < inFlight.size(); i++) {
             HttpResponse<String> r = inFlight.get(i).get(30, TimeUnit.SECONDS);
@@ -294,10 +300,10 @@ class ServiceLifecycleTest {
         InspectionServer server = start(cookieA());
         Http http = new Http(server.port(), null);
         ModelWorker w = server.worker("cookie");
-        server.engine.acquire();
+        server.engine.freeze();
         try {
             CompletableFuture<HttpResponse<String>> stuck = postAsync(http, jpeg);
-            await("the image in the engine", server.engine::hasQueuedThreads);
+            await("the image in a lane", () -> server.engine.waitingLanes() == 1);
             long t0 = System.nanoTime();
             assertFalse(server.stop(Duration.ofMillis(300)), "the deadline passed with a request in flight");
             assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10));
@@ -308,7 +314,7 @@ class ServiceLifecycleTest {
                 assertInstanceOf(IOException.class, e.getCause(), "the connection was cut");
             }
         } finally {
-            server.engine.release();
+            server.engine.unfreeze();
         }
         await("every model version closed", () -> w.openVersions() == 0);
     }
@@ -338,6 +344,9 @@ class ServiceLifecycleTest {
         IllegalArgumentException option = assertThrows(IllegalArgumentException.class,
                 () -> ServeOptions.defaults(models).withBatching(0, 5, 64));
         assertTrue(option.getMessage().contains("--max-batch"), option.getMessage());
+        IllegalArgumentException lanes = assertThrows(IllegalArgumentException.class,
+                () -> start(ServeOptions.defaults(models).withPort(0).withLanes(dev.aand.engine.OfflineEngine.threads() + 1)));
+        assertTrue(lanes.getMessage().contains("--lanes") && lanes.getMessage().contains("engine threads"), lanes.getMessage());
         assertEquals(32L << 20, ServeOptions.defaults(models).maxBodyBytes(), "32 MiB body limit by default");
         Path emptyKey = Files.writeString(dir.resolve("key"), " \n");
         IllegalArgumentException key = assertThrows(IllegalArgumentException.class,
