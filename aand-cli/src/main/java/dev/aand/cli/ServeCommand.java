@@ -43,9 +43,9 @@ final class ServeCommand implements Callable<Integer> {
             description = "On SIGTERM/SIGINT, how long in-flight requests may take to finish (default: ${DEFAULT-VALUE}).")
     int drainSeconds;
     @Option(names = "--lanes", defaultValue = "" + ServeOptions.DEFAULT_LANES,
-            description = "Inference threads per model, at most the engine's threads (default: ${DEFAULT-VALUE}). With 2, a busy"
-                    + " model runs two batches side by side on half the threads each: faster for small models on few"
-                    + " cores, slower for large ones; measure with scripts/load-test.sh --lanes.")
+            description = "Batches of one model that run side by side, each on an equal share of the engine's threads"
+                    + " (default: ${DEFAULT-VALUE}). 2 gives more throughput under load on few cores, and a slower lone"
+                    + " image on large models; measure with scripts/load-test.sh --lanes.")
     int lanes;
 
     @Override

@@ -5,15 +5,20 @@ import java.util.concurrent.Semaphore;
 
 /**
  * The engine's fixed thread budget (libtorch intra-op threads, one per core unless set), shared by
- * every model's inference lanes so that batches together never use more threads than the budget.
+ * every model's inference lanes: each batch runs on one lane's share (the budget divided by the
+ * lanes), so batches together never use more threads than the budget.
  *
- * <p>A batch that starts while nothing else is running or waiting gets the whole budget: one client
- * at a time sees the lowest latency. Otherwise it gets one lane's share and another lane's batch
- * runs beside it. Why two smaller batches side by side: libtorch's threads of one batch wait for
- * each other at every operation, so when request threads (decoding, HTTP) take a core from one of
- * them, the whole batch stalls, whereas a one-thread batch only slows by what it loses. Measured on
- * two cores with a 64 px model at batch 8: two one-thread batches side by side gave 137 images/s,
- * one two-thread batch 109.
+ * <p>Why several smaller batches side by side can beat one: libtorch's threads of one batch wait
+ * for each other at every operation, so when request threads (decoding, HTTP) take a core from one
+ * of them, the whole batch stalls, whereas a one-thread batch only slows by what it loses. Two
+ * one-thread {@code bench} processes at batch 8 side by side gave 137 images/s with a 64 px model
+ * against 109 for one two-thread process, and 14.5 against 13.6 with a 256 px model.
+ *
+ * <p>A lane's thread count is set once. A lone image could run faster on the whole budget, but
+ * switching costs: libtorch's {@code set_num_threads} also empties oneDNN's cache of prepared
+ * convolutions for every thread. With the 256 px cookie model at concurrency 8, two lanes that
+ * switched to the whole budget whenever a batch found the engine idle served 7.6-8.1 req/s; two
+ * that never switched, 12.8 (one lane: 10.0).
  */
 final class EngineThreads {
     final int budget;
@@ -43,21 +48,15 @@ final class EngineThreads {
     }
 
     /**
-     * Waits for threads for one batch and applies them to the calling thread.
+     * Waits for one lane's share of the budget and sets it as the calling thread's libtorch thread
+     * count (a lane's count never changes, so this sets it once per lane).
      *
-     * @param alone whether nothing else is running or waiting: then the whole budget is taken if free
      * @return the threads taken, to give back with {@link #release}
      */
-    int acquire(boolean alone) throws InterruptedException {
-        int n;
-        if (alone && permits.tryAcquire(budget)) {
-            n = budget;
-        } else {
-            permits.acquire(share);
-            n = share;
-        }
-        OfflineEngine.setThreadsOfThisThread(n);
-        return n;
+    int acquire() throws InterruptedException {
+        permits.acquire(share);
+        OfflineEngine.setThreadsOfThisThread(share);
+        return share;
     }
 
     void release(int threads) {

@@ -28,8 +28,7 @@ import java.util.function.Consumer;
  * joined, and only while admitted images are still being decoded and prepared or the lane's
  * previous batch held several images (after a lone image, one client at a time, nothing else is
  * coming). Images are prepared on the request threads, so lanes do engine work only. Each batch
- * takes its threads from {@link EngineThreads}, the budget shared by all models: the whole budget
- * when it is alone, a lane's share when other batches run or wait beside it.
+ * runs on its lane's share of {@link EngineThreads}, the thread budget shared by all models.
  *
  * <p>Every image carries the version that was current when it was admitted: a reload swaps the
  * version for new requests, while images already admitted finish on the old one, which is closed
@@ -366,13 +365,11 @@ final class ModelWorker {
     }
 
     /**
-     * One engine batch; its size and engine time go to the metrics when it succeeds. It is alone
-     * when nothing else is queued or being prepared for this model (and, checked by the engine, no
-     * other batch runs).
+     * One engine batch on the lane's threads; its size and engine time go to the metrics when it
+     * succeeds.
      */
     private List<AnomalyResult> predict(ServedModel m, List<PreparedImage> images) throws Exception {
-        boolean alone = queue.isEmpty() && arriving.get() == 0;
-        int threads = engine.acquire(alone);
+        int threads = engine.acquire();
         Predictor<PreparedImage, AnomalyResult> p = m.borrowPredictor();
         try {
             long t0 = System.nanoTime();

@@ -17,8 +17,8 @@ import java.nio.file.Path;
  * @param maxBodyBytes largest request body accepted
  * @param maxPixels largest image (width * height) decoded
  * @param drainSeconds how long a shutdown waits for in-flight requests
- * @param lanes inference threads per model; with more than one, a busy model's batches run side by
- *     side, each on its share of the engine's threads (see {@code EngineThreads})
+ * @param lanes batches of one model that run side by side, each on an equal share of the engine's
+ *     threads (see {@code EngineThreads})
  */
 public record ServeOptions(Path modelsDir, String host, int port, int maxBatch, int maxWaitMs, int queue,
         Path apiKeyFile, long maxBodyBytes, long maxPixels, int drainSeconds, int lanes) {
@@ -31,7 +31,7 @@ public record ServeOptions(Path modelsDir, String host, int port, int maxBatch, 
     /** 4096 x 4096: room for industrial cameras, bounded memory per queued image. */
     public static final long DEFAULT_MAX_PIXELS = 4096L * 4096L;
     public static final int DEFAULT_DRAIN_SECONDS = 30;
-    /** One: two lanes helped a 64 px model on two cores and slowed a 256 px one (README, "Serve"). */
+    /** One: the lowest latency for a lone image; two trade it for throughput under load (README, "Serve"). */
     public static final int DEFAULT_LANES = 1;
 
     public ServeOptions {

@@ -10,12 +10,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class EngineThreadsTest {
-    /** Runs {@code acquire(alone)} on a fresh thread; the future gives the threads taken and that thread's count. */
-    static CompletableFuture<int[]> acquireOnNewThread(EngineThreads e, boolean alone) {
+    /** Runs {@code acquire()} on a fresh thread; the future gives the threads taken and that thread's count. */
+    static CompletableFuture<int[]> acquireOnNewThread(EngineThreads e) {
         CompletableFuture<int[]> f = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
-                int n = e.acquire(alone);
+                int n = e.acquire();
                 f.complete(new int[] {n, OfflineEngine.threads()});
             } catch (Throwable x) {
                 f.completeExceptionally(x);
@@ -27,7 +27,7 @@ class EngineThreadsTest {
     }
 
     @Test
-    void aLoneBatchTakesTheWholeBudgetAndOthersWaitForTheirShare() throws Exception {
+    void eachBatchRunsOnItsLanesShareAndTogetherTheyNeverExceedTheBudget() throws Exception {
         int before = OfflineEngine.threads();
         try {
             lanesShareTheBudget();
@@ -38,29 +38,35 @@ class EngineThreadsTest {
 
     private void lanesShareTheBudget() throws Exception {
         EngineThreads e = new EngineThreads(2, 2);
-        int[] lone = acquireOnNewThread(e, true).get(10, TimeUnit.SECONDS);
-        assertEquals(2, lone[0], "alone: every thread");
-        assertEquals(2, lone[1], "and libtorch runs that thread's operations on two");
-        CompletableFuture<int[]> second = acquireOnNewThread(e, false);
+        int[] first = acquireOnNewThread(e).get(10, TimeUnit.SECONDS);
+        assertEquals(1, first[0], "half the budget");
+        assertEquals(1, first[1], "set as that thread's libtorch thread count");
+        int[] second = acquireOnNewThread(e).get(10, TimeUnit.SECONDS);
+        assertEquals(1, second[0], "a second batch runs beside the first");
+        CompletableFuture<int[]> third = acquireOnNewThread(e);
         Thread.sleep(200);
-        assertFalse(second.isDone(), "the budget is taken: the next batch waits");
+        assertFalse(third.isDone(), "the budget is taken: a third batch waits");
         assertEquals(1, e.waitingLanes());
-        e.release(2);
-        int[] share = second.get(10, TimeUnit.SECONDS);
-        assertEquals(1, share[0], "a lane's share");
-        assertEquals(1, share[1], "set on that thread");
-        int[] third = acquireOnNewThread(e, true).get(10, TimeUnit.SECONDS);
-        assertEquals(1, third[0], "alone, but another batch runs: its share, never more than the budget");
+        e.release(1);
+        assertEquals(1, third.get(10, TimeUnit.SECONDS)[0]);
         e.release(1);
         e.release(1);
-        e.freeze();
-        CompletableFuture<int[]> frozen = acquireOnNewThread(e, true);
+
+        EngineThreads one = new EngineThreads(2, 1);
+        assertEquals(2, acquireOnNewThread(one).get(10, TimeUnit.SECONDS)[1], "one lane: the whole budget");
+        CompletableFuture<int[]> next = acquireOnNewThread(one);
         Thread.sleep(200);
-        assertFalse(frozen.isDone());
-        e.unfreeze();
-        assertEquals(1, frozen.get(10, TimeUnit.SECONDS)[0], "it asked while the budget was taken: its share");
-        e.release(1);
-        assertEquals(2, acquireOnNewThread(e, true).get(10, TimeUnit.SECONDS)[0]);
+        assertFalse(next.isDone(), "one batch at a time");
+        one.release(2);
+        assertEquals(2, next.get(10, TimeUnit.SECONDS)[0]);
+        one.release(2);
+
+        one.freeze();
+        CompletableFuture<int[]> frozen = acquireOnNewThread(one);
+        Thread.sleep(200);
+        assertFalse(frozen.isDone(), "frozen (tests): no batch starts");
+        one.unfreeze();
+        assertEquals(2, frozen.get(10, TimeUnit.SECONDS)[0]);
     }
 
     @Test
