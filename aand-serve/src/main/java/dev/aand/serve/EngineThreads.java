@@ -15,8 +15,9 @@ import java.util.concurrent.Semaphore;
  * against 109 for one two-thread process, and 14.5 against 13.6 with a 256 px model.
  *
  * <p>A lane's thread count is set once. A lone image could run faster on the whole budget, but
- * switching costs: libtorch's {@code set_num_threads} also empties oneDNN's cache of prepared
- * convolutions for every thread. With the 256 px cookie model at concurrency 8, two lanes that
+ * switching costs: libtorch's {@code set_num_threads} also empties its cache of prepared oneDNN
+ * convolutions ({@code clear_computation_cache}), which are then built again. With the 256 px
+ * cookie model at concurrency 8, two lanes that
  * switched to the whole budget whenever a batch found the engine idle served 7.6-8.1 req/s; two
  * that never switched, 12.8 (one lane: 10.0).
  */
