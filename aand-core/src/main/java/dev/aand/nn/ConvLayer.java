@@ -86,11 +86,7 @@ public abstract class ConvLayer extends Module {
             case NONE -> y;
             case RELU -> ai.djl.nn.Activation.relu(y);
             case RELU6 -> y.clip(0f, 6f);
-            // tanh(x) = 2 sigmoid(2x) - 1 (to 1.2e-7). libtorch computes tanh with MKL's vector
-            // math, whose first parallel call in a process now and then returned one thread's half
-            // at a lower accuracy, so that run's model differed (docs/method.md, "Reproducibility");
-            // sigmoid is libtorch's own kernel. Not in place: autograd needs sigmoid's output.
-            case TANH -> ai.djl.nn.Activation.sigmoid(y.mul(2f)).mul(2f).sub(1f);
+            case TANH -> y.tanh();
             case SIGMOID -> ai.djl.nn.Activation.sigmoid(y);
         };
     }
