@@ -18,10 +18,7 @@ public final class TinyCookie {
     public static synchronized Path full() {
         if (full == null) {
             try {
-                Path dir = Files.createTempDirectory("aand-cookie-");
-                // deleteOnExit cannot remove a folder that still has files: each test JVM left 2.6 MB.
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
-                full = CookieSample.extract(dir);
+                full = CookieSample.extract(TempFolders.removedAtExit("aand-cookie-"));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -30,16 +27,6 @@ public final class TinyCookie {
     }
 
     private static Path full;
-
-    private static void deleteTree(Path dir) {
-        try (var s = Files.walk(dir)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            System.err.println("could not remove " + dir + ": " + e.getMessage());
-        }
-    }
 
     public static Path create(Path root, int train, int good, int cracked) {
         Path src = full().resolve(CookieSample.CATEGORY);

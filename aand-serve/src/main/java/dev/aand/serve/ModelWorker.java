@@ -25,9 +25,8 @@ import java.util.function.Consumer;
  * One model name's inference: its current version, its admission queue and the lanes (threads)
  * that feed the engine. Concurrent requests' images are gathered into one engine batch of up to
  * {@code maxBatch} images. A batch waits for company at most {@code maxWaitMs} after its last image
- * joined, and only while admitted images are still being decoded and prepared or the lane's
- * previous batch held several images (after a lone image, one client at a time, nothing else is
- * coming). Images are prepared on the request threads, so lanes do engine work only. Each batch
+ * joined, and only while admitted images are still being decoded and prepared or the previous
+ * batch held several images (after a lone image, one client at a time, nothing else is coming). Images are prepared on the request threads, so lanes do engine work only. Each batch
  * runs on its lane's share of {@link EngineThreads}, the thread budget shared by all models.
  *
  * <p>Every image carries the version that was current when it was admitted: a reload swaps the
@@ -58,7 +57,12 @@ final class ModelWorker {
     private final Set<ServedModel> versions = ConcurrentHashMap.newKeySet();
     private final List<Thread> lanes = new ArrayList<>();
     private final AtomicInteger runningLanes = new AtomicInteger();
+    /** Held by the lane forming a batch; guards the two fields below. */
     private final ReentrantLock collecting = new ReentrantLock();
+    /** Images in the last batch formed. */
+    private int lastBatchSize;
+    /** An image of another version met while forming a batch: it starts the next one. */
+    private Job carry;
     private volatile boolean stopping;
 
     ModelWorker(String name, Path dir, ServeOptions options, EngineThreads engine, ServeMetrics metrics) {
@@ -73,7 +77,7 @@ final class ModelWorker {
         metrics.queueDepth(name, this::queueDepth);
         runningLanes.set(engine.lanes);
         for (int i = 0; i < engine.lanes; i++) {
-            Thread t = new Thread(new Lane()::run, "aand-infer-" + name + "-" + i);
+            Thread t = new Thread(this::runLane, "aand-infer-" + name + "-" + i);
             t.setDaemon(true);
             lanes.add(t);
         }
@@ -238,84 +242,77 @@ final class ModelWorker {
         }
     }
 
-    /** One thread that forms batches from the queue and scores them. */
-    private final class Lane {
-        /** Images in this lane's last batch. */
-        private int lastBatchSize;
-        /** An image of another version met while collecting: it starts this lane's next batch. */
-        private Job carry;
-
-        void run() {
-            try {
-                while (true) {
-                    List<Job> batch = nextBatch();
-                    if (batch == null) {
-                        closeUnused();
-                        if (stopping && queue.isEmpty() && arriving.get() == 0) {
-                            return;
-                        }
-                        continue;
-                    }
-                    lastBatchSize = batch.size();
-                    score(batch);
-                    batch.forEach(j -> j.model().release());
+    /** One lane: forms batches from the queue and scores them until the worker stops. */
+    private void runLane() {
+        try {
+            while (true) {
+                List<Job> batch = nextBatch();
+                if (batch == null) {
                     closeUnused();
+                    if (stopping && queue.isEmpty() && arriving.get() == 0) {
+                        return;
+                    }
+                    continue;
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                if (runningLanes.decrementAndGet() == 0) {
-                    List.copyOf(versions).forEach(ModelWorker.this::close);
-                }
+                score(batch);
+                batch.forEach(j -> j.model().release());
+                closeUnused();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (runningLanes.decrementAndGet() == 0) {
+                List.copyOf(versions).forEach(this::close);
             }
         }
+    }
 
-        /**
-         * The next batch, or null when no image came for a while. One lane collects at a time
-         * while the others score, so batches fill as they would with a single lane.
-         */
-        private List<Job> nextBatch() throws InterruptedException {
-            collecting.lockInterruptibly();
-            try {
-                Job first = carry != null ? carry : take();
-                carry = null;
-                if (first == null) {
-                    return null;
-                }
-                List<Job> batch = new ArrayList<>(maxBatch);
-                batch.add(first);
-                // Clients answered by one batch send their next images together, but not at the
-                // same instant, and each is then decoded and prepared (one per core). So after a
-                // batch of several images the next one waits for company even when nothing is
-                // admitted yet; after a lone image (one client at a time) it leaves at once unless
-                // images are being prepared. The wait restarts with every image that joins.
-                boolean expectCompany = lastBatchSize > 1;
-                long deadline = first.admittedNanos() + maxWaitNanos;
-                while (batch.size() < maxBatch) {
-                    Job next = queue.poll();
-                    if (next == null) {
-                        long left = deadline - System.nanoTime();
-                        if (left <= 0 || (!expectCompany && arriving.get() == 0)) {
-                            break;
-                        }
-                        // Short waits so that the batch leaves as soon as nothing is on its way.
-                        next = queue.poll(Math.min(left, 500_000L), TimeUnit.NANOSECONDS);
-                        if (next == null) {
-                            continue;
-                        }
-                    }
-                    freeSlot(next);
-                    if (next.model() != first.model()) {
-                        carry = next; // a reload happened: versions never share a batch
+    /**
+     * The next batch, or null when no image came for a while. One lane collects at a time while
+     * the others score, so batches fill as they would with a single lane.
+     */
+    private List<Job> nextBatch() throws InterruptedException {
+        collecting.lockInterruptibly();
+        try {
+            Job first = carry != null ? carry : take();
+            carry = null;
+            if (first == null) {
+                return null;
+            }
+            List<Job> batch = new ArrayList<>(maxBatch);
+            batch.add(first);
+            // Clients answered by one batch send their next images together, but not at the same
+            // instant, and each is then decoded and prepared (one per core). So after a batch of
+            // several images the next one waits for company even when nothing is admitted yet;
+            // after a lone image (one client at a time) it leaves at once unless images are being
+            // prepared. The wait restarts with every image that joins.
+            boolean expectCompany = lastBatchSize > 1;
+            long deadline = first.admittedNanos() + maxWaitNanos;
+            while (batch.size() < maxBatch) {
+                Job next = queue.poll();
+                if (next == null) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0 || (!expectCompany && arriving.get() == 0)) {
                         break;
                     }
-                    batch.add(next);
-                    deadline = System.nanoTime() + maxWaitNanos;
+                    // Short waits so that the batch leaves as soon as nothing is on its way.
+                    next = queue.poll(Math.min(left, 500_000L), TimeUnit.NANOSECONDS);
+                    if (next == null) {
+                        continue;
+                    }
                 }
-                return batch;
-            } finally {
-                collecting.unlock();
+                freeSlot(next);
+                if (next.model() != first.model()) {
+                    carry = next; // a reload happened: versions never share a batch
+                    break;
+                }
+                batch.add(next);
+                deadline = System.nanoTime() + maxWaitNanos;
             }
+            lastBatchSize = batch.size();
+            return batch;
+        } finally {
+            collecting.unlock();
         }
     }
 

@@ -2,6 +2,7 @@ package dev.aand.serve;
 
 import dev.aand.data.AnomalyDataset;
 import dev.aand.data.Sample;
+import dev.aand.testing.TempFolders;
 import dev.aand.testing.TinyModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,8 +29,7 @@ final class TinyModels {
         // Nothing is recorded until both models exist, so a failed first attempt fails every test
         // with its own cause instead of leaving half-set fields behind.
         try {
-            Path made = Files.createTempDirectory("aand-serve-test-");
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(made)));
+            Path made = TempFolders.removedAtExit("aand-serve-test-");
             AnomalyDataset data = TinyModel.cookie(made, 3, 3);
             Path first = TinyModel.train(data, made.resolve("trained/a"), 0);
             Path second = TinyModel.train(data, made.resolve("trained/b"), 1);
@@ -57,16 +57,6 @@ final class TinyModels {
     static List<Path> images() {
         train();
         return images;
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            // a temp folder left behind is harmless
-        }
     }
 
     /** Copies a model folder to {@code target} (a fresh folder). */
