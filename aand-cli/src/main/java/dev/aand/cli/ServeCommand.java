@@ -25,7 +25,8 @@ final class ServeCommand implements Callable<Integer> {
             description = "Most images in one engine batch (default: ${DEFAULT-VALUE}).")
     int maxBatch;
     @Option(names = "--max-wait-ms", defaultValue = "" + ServeOptions.DEFAULT_MAX_WAIT_MS,
-            description = "Longest a batch waits for another image after its last one joined (default: ${DEFAULT-VALUE}).")
+            description = "Longest a batch waits for another image after its last one joined (default: ${DEFAULT-VALUE});"
+                    + " images already being decoded are waited for up to a tenth of the last batch's engine time when longer.")
     int maxWaitMs;
     @Option(names = "--queue", defaultValue = "" + ServeOptions.DEFAULT_QUEUE,
             description = "Images admitted per model and not yet in a batch; beyond it requests get 503 (default: ${DEFAULT-VALUE}).")

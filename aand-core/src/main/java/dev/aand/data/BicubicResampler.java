@@ -13,7 +13,7 @@ public final class BicubicResampler {
     private BicubicResampler() {}
 
     /** Per output position: first source index and the normalised weights from there on. */
-    private record Taps(int[] start, double[][] weights) {}
+    record Taps(int[] start, double[][] weights) {}
 
     /**
      * Resizes a planar {@code [channels, height, width]} array to {@code [channels, outHeight,
@@ -42,18 +42,25 @@ public final class BicubicResampler {
             }
         }
         float[] out = new float[channels * outHeight * outWidth];
+        // Row by row, so that the source rows are read in order; each output still sums its
+        // taps in the same order (k = 0, 1, ...), so the result is the same to the bit.
+        double[] acc = new double[outWidth];
         for (int c = 0; c < channels; c++) {
             int plane = c * height * outWidth;
             for (int y = 0; y < outHeight; y++) {
                 double[] w = ty.weights()[y];
                 int s = ty.start()[y];
+                java.util.Arrays.fill(acc, 0);
+                for (int k = 0; k < w.length; k++) {
+                    double wk = w[k];
+                    int row = plane + (s + k) * outWidth;
+                    for (int x = 0; x < outWidth; x++) {
+                        acc[x] += wk * mid[row + x];
+                    }
+                }
                 int outRow = (c * outHeight + y) * outWidth;
                 for (int x = 0; x < outWidth; x++) {
-                    double acc = 0;
-                    for (int k = 0; k < w.length; k++) {
-                        acc += w[k] * mid[plane + (s + k) * outWidth + x];
-                    }
-                    out[outRow + x] = (float) acc;
+                    out[outRow + x] = (float) acc[x];
                 }
             }
         }
@@ -141,7 +148,7 @@ public final class BicubicResampler {
         }
     }
 
-    private static Taps taps(int in, int out) {
+    static Taps taps(int in, int out) {
         double scale = (double) in / out;
         double stretch = Math.max(scale, 1.0); // >1 only when shrinking
         double reach = SUPPORT * stretch;

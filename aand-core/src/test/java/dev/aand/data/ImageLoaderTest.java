@@ -21,6 +21,35 @@ class ImageLoaderTest {
     Path dir;
 
     @Test
+    void bgrBytesAreReadAsGetRgbGivesThemAndOtherLayoutsAreLeftToIt() {
+        BufferedImage img = new BufferedImage(7, 5, BufferedImage.TYPE_3BYTE_BGR);
+        Random r = new Random(3);
+        for (int y = 0; y < 5; y++) {
+            for (int x = 0; x < 7; x++) {
+                img.setRGB(x, y, r.nextInt(1 << 24));
+            }
+        }
+        float[] fast = new float[3 * 35];
+        assertTrue(ImageLoader.copyBgrBytes(img, fast));
+        float[] viaGetRgb = new float[3 * 35];
+        int[] argb = img.getRGB(0, 0, 7, 5, null, 0, 7);
+        for (int i = 0; i < 35; i++) {
+            viaGetRgb[i] = (argb[i] >> 16) & 0xff;
+            viaGetRgb[35 + i] = (argb[i] >> 8) & 0xff;
+            viaGetRgb[70 + i] = argb[i] & 0xff;
+        }
+        assertArrayEquals(viaGetRgb, fast);
+        assertArrayEquals(viaGetRgb, ImageLoader.fromImage(img).rgb());
+        // A sub-image shares its parent's bytes at an offset: the general path reads it.
+        BufferedImage sub = img.getSubimage(2, 1, 4, 3);
+        assertFalse(ImageLoader.copyBgrBytes(sub, new float[3 * 12]));
+        float[] subRgb = ImageLoader.fromImage(sub).rgb();
+        assertEquals(viaGetRgb[1 * 7 + 2], subRgb[0]);
+        assertEquals(viaGetRgb[70 + 3 * 7 + 5], subRgb[24 + 2 * 4 + 3]);
+        assertFalse(ImageLoader.copyBgrBytes(new BufferedImage(2, 2, BufferedImage.TYPE_INT_RGB), new float[12]));
+    }
+
+    @Test
     void readsRgbPlanesInOrder() {
         Path f = TestImages.rgb(dir.resolve("a.png"), 4, 3);
         ImageLoader.Decoded d = ImageLoader.read(f);

@@ -19,7 +19,11 @@ import java.util.concurrent.Semaphore;
  * convolutions ({@code clear_computation_cache}), which are then built again. With the 256 px
  * cookie model at concurrency 8, two lanes that
  * switched to the whole budget whenever a batch found the engine idle served 7.6-8.1 req/s; two
- * that never switched, 12.8 (one lane: 10.0).
+ * that never switched, 12.8 (one lane: 10.0). Nor can lanes of different counts (one of two
+ * threads for lone images beside one-thread lanes) share a process without switching: the prepared
+ * convolutions are shared by all threads and fit the count of the thread that built them. With
+ * the 256 px model at batch 1, a one-thread lane took 445 ms per image on convolutions built by a
+ * two-thread lane (175 ms on its own), and a two-thread lane 300 ms on one-thread ones (134).
  */
 final class EngineThreads {
     final int budget;

@@ -24,10 +24,14 @@ import java.util.function.Consumer;
 /**
  * One model name's inference: its current version, its admission queue and the lanes (threads)
  * that feed the engine. Concurrent requests' images are gathered into one engine batch of up to
- * {@code maxBatch} images. A batch waits for company at most {@code maxWaitMs} after its last image
- * joined, and only while admitted images are still being decoded and prepared or the previous
- * batch held several images (after a lone image, one client at a time, nothing else is coming). Images are prepared on the request threads, so lanes do engine work only. Each batch
- * runs on its lane's share of {@link EngineThreads}, the thread budget shared by all models.
+ * {@code maxBatch} images. A batch waits for company only while admitted images are still being
+ * decoded and prepared or the previous batch held several images (after a lone image, one client
+ * at a time, nothing else is coming), for at most {@code maxWaitMs} after its last image joined
+ * (longer for images being prepared when the engine is slow: {@link #waitNanos}). With several
+ * lanes, a batch leaves as soon as it holds its share of the waiting images while another lane is
+ * idle. Images are prepared on the request threads, so lanes do engine work only.
+ * Each batch runs on its lane's share of {@link EngineThreads}, the thread budget shared by all
+ * models.
  *
  * <p>Every image carries the version that was current when it was admitted: a reload swaps the
  * version for new requests, while images already admitted finish on the old one, which is closed
@@ -63,6 +67,10 @@ final class ModelWorker {
     private int lastBatchSize;
     /** An image of another version met while forming a batch: it starts the next one. */
     private Job carry;
+    /** Engine time of the last batch scored (any lane), in nanoseconds. */
+    private volatile long lastEngineNanos;
+    /** Images being prepared are waited for up to 1/this of the last batch's engine time. */
+    private static final long ADMITTED_WAIT_SHARE = 10;
     private volatile boolean stopping;
 
     ModelWorker(String name, Path dir, ServeOptions options, EngineThreads engine, ServeMetrics metrics) {
@@ -281,18 +289,18 @@ final class ModelWorker {
             }
             List<Job> batch = new ArrayList<>(maxBatch);
             batch.add(first);
-            // Clients answered by one batch send their next images together, but not at the same
-            // instant, and each is then decoded and prepared (one per core). So after a batch of
-            // several images the next one waits for company even when nothing is admitted yet;
-            // after a lone image (one client at a time) it leaves at once unless images are being
-            // prepared. The wait restarts with every image that joins.
+            // How long to wait for company: waitNanos; when to leave for an idle lane:
+            // leavesForIdleLane. Each wait restarts when an image joins.
             boolean expectCompany = lastBatchSize > 1;
-            long deadline = first.admittedNanos() + maxWaitNanos;
-            while (batch.size() < maxBatch) {
+            long engineNanos = lastEngineNanos;
+            long lastJoin = first.admittedNanos();
+            while (batch.size() < maxBatch
+                    && !leavesForIdleLane(batch.size(), collecting.getQueueLength(), queue.size(), arriving.get())) {
                 Job next = queue.poll();
                 if (next == null) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0 || (!expectCompany && arriving.get() == 0)) {
+                    long wait = waitNanos(arriving.get() > 0, expectCompany, maxWaitNanos, engineNanos);
+                    long left = lastJoin + wait - System.nanoTime();
+                    if (left <= 0) {
                         break;
                     }
                     // Short waits so that the batch leaves as soon as nothing is on its way.
@@ -307,13 +315,38 @@ final class ModelWorker {
                     break;
                 }
                 batch.add(next);
-                deadline = System.nanoTime() + maxWaitNanos;
+                lastJoin = System.nanoTime();
             }
             lastBatchSize = batch.size();
             return batch;
         } finally {
             collecting.unlock();
         }
+    }
+
+    /**
+     * How long a forming batch waits for another image after its last one joined (0: it leaves
+     * now). Images admitted and still being prepared are on their way: they are waited for up to
+     * {@code --max-wait-ms}, or a tenth of the last batch's engine time when that is longer, since a
+     * straggler left behind costs a batch of its own. Otherwise a batch waits {@code --max-wait-ms}
+     * only when the previous batch held several images (their clients come back together).
+     */
+    static long waitNanos(boolean imagesBeingPrepared, boolean expectCompany, long maxWaitNanos,
+            long lastEngineNanos) {
+        if (imagesBeingPrepared) {
+            return Math.max(maxWaitNanos, lastEngineNanos / ADMITTED_WAIT_SHARE);
+        }
+        return expectCompany ? maxWaitNanos : 0;
+    }
+
+    /**
+     * Whether a batch of {@code size} images leaves now because {@code idleLanes} other lanes
+     * wait for work: it does once it holds its share of the images queued or being prepared,
+     * split among it and the idle lanes. Without this, a lane waiting for company took the images
+     * of the clients another lane had just answered while that lane idled. Never with one lane.
+     */
+    static boolean leavesForIdleLane(int size, int idleLanes, int queued, int beingPrepared) {
+        return idleLanes > 0 && (long) size * (idleLanes + 1) >= (long) size + queued + beingPrepared;
     }
 
     private Job take() throws InterruptedException {
@@ -371,7 +404,9 @@ final class ModelWorker {
         try {
             long t0 = System.nanoTime();
             List<AnomalyResult> r = p.batchPredict(images);
-            metrics.batch(name, images.size(), System.nanoTime() - t0);
+            long engineNanos = System.nanoTime() - t0;
+            lastEngineNanos = engineNanos;
+            metrics.batch(name, images.size(), engineNanos);
             return r;
         } finally {
             m.giveBack(p);
