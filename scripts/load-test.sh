@@ -87,9 +87,11 @@ echo "load-test: model $model ($backbone, $method, $size px), request $image ($c
 
 # The engine alone on the same trained model (trained weights ran slower than fresh ones here).
 "$aand" bench --model "$model" --batch-size 8 --warmup 3 --iterations 10 >"$work/bench8.json"
-"$aand" bench --model "$model" --batch-size 1 --warmup 3 --iterations 20 >"$work/bench1.json"
+# 100 single images: enough for the engine's own p99, the floor under the service's.
+"$aand" bench --model "$model" --batch-size 1 --warmup 3 --iterations 100 >"$work/bench1.json"
 bench8_ips="$(json_field "$work/bench8.json" images_per_second)"
 bench1_ms="$(json_field "$work/bench1.json" ms_per_image)"
+bench1_p99="$(json_field "$work/bench1.json" p99)"
 
 mkdir -p "$work/models"
 ln -sfn "$model" "$work/models/model"
@@ -199,7 +201,7 @@ done
 echo
 echo "bench --batch-size 8: $bench8_ips images/s; bench --batch-size 1: $bench1_ms ms median"
 awk -v s="$(field "${result[8]}" rps)" -v b="$bench8_ips" 'BEGIN { r = s / b; printf "throughput c=8 / bench b8 = %.2f (target >= 0.90): %s\n", r, (r >= 0.9 ? "PASS" : "FAIL") }'
-awk -v p="$(field "${result[1]}" p99_ms)" -v b="$bench1_ms" 'BEGIN { lim = 1.2 * b + 10; printf "p99 c=1 = %.1f ms, limit 1.2 x %.1f + 10 = %.1f ms: %s\n", p, b, lim, (p <= lim ? "PASS" : "FAIL") }'
+awk -v p="$(field "${result[1]}" p99_ms)" -v b="$bench1_ms" -v e="$bench1_p99" 'BEGIN { lim = 1.2 * b + 10; printf "p99 c=1 = %.1f ms, limit 1.2 x %.1f + 10 = %.1f ms: %s (the engine alone, bench: p99 %.1f ms)\n", p, b, lim, (p <= lim ? "PASS" : "FAIL"), e }'
 nominal_bad=""
 for c in 1 8 32; do nominal_bad+="$(non2xx "${result[$c]}")"; done
 echo "non-2xx under nominal load (c=1, 8, 32): ${nominal_bad:-none}: $( [ -z "$nominal_bad" ] && echo PASS || echo FAIL)"

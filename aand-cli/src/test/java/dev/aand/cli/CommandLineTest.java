@@ -135,7 +135,11 @@ class CommandLineTest {
                 "--profile", "--compare-unprepared");
         assertEquals(0, r[0], (String) r[2]);
         var json = com.google.gson.JsonParser.parseString((String) r[1]).getAsJsonObject();
-        assertTrue(json.getAsJsonObject("latency_ms").get("median").getAsDouble() > 0);
+        var latency = json.getAsJsonObject("latency_ms");
+        assertTrue(latency.get("median").getAsDouble() > 0);
+        // Two runs: nearest-rank p90 and p99 are both the slower one, the maximum.
+        assertEquals(latency.get("max").getAsDouble(), latency.get("p99").getAsDouble());
+        assertEquals(latency.get("max").getAsDouble(), latency.get("p90").getAsDouble());
         assertTrue(json.get("peak_rss_mib").getAsDouble() > 100, "libtorch alone takes more than 100 MiB");
         var profile = json.getAsJsonObject("profile");
         for (String stage : new String[] {"teacher", "raa", "bottleneck", "decoder", "map", "total"}) {

@@ -120,11 +120,17 @@ public final class InferenceBenchmark {
         double[] v = ms.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("median", round(median(ms)));
-        m.put("p90", round(v[Math.min(v.length - 1, (int) Math.ceil(0.9 * v.length) - 1)]));
+        m.put("p90", round(percentile(v, 0.9)));
+        m.put("p99", round(percentile(v, 0.99)));
         m.put("min", round(v[0]));
         m.put("max", round(v[v.length - 1]));
         m.put("runs", v.length);
         return m;
+    }
+
+    /** Nearest rank: the smallest value with at least {@code q} of the sorted values at or below it. */
+    private static double percentile(double[] sorted, double q) {
+        return sorted[Math.max(0, Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1))];
     }
 
     static double median(List<Double> ms) {
