@@ -5,13 +5,17 @@ import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.DataBuffer;
+import java.awt.image.DataBufferByte;
 import java.awt.image.IndexColorModel;
+import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import javax.imageio.ImageIO;
@@ -119,7 +123,7 @@ public final class ImageLoader {
                 return b;
             }
             boolean profile = (b[pos + 1] & 0xff) == 0xE2 && len - 2 >= tag.length
-                    && java.util.Arrays.equals(b, pos + 4, pos + 4 + tag.length, tag, 0, tag.length);
+                    && Arrays.equals(b, pos + 4, pos + 4 + tag.length, tag, 0, tag.length);
             if (!profile) {
                 out.write(b, pos, 2 + len);
             }
@@ -184,14 +188,14 @@ public final class ImageLoader {
         if (img.getType() != BufferedImage.TYPE_3BYTE_BGR) {
             return false;
         }
-        java.awt.image.WritableRaster r = img.getRaster();
+        WritableRaster r = img.getRaster();
         int w = img.getWidth();
         int plane = w * img.getHeight();
         if (r.getParent() != null || r.getSampleModelTranslateX() != 0 || r.getSampleModelTranslateY() != 0
-                || !(r.getDataBuffer() instanceof java.awt.image.DataBufferByte db) || db.getOffset() != 0
-                || !(r.getSampleModel() instanceof java.awt.image.PixelInterleavedSampleModel sm)
+                || !(r.getDataBuffer() instanceof DataBufferByte db) || db.getOffset() != 0
+                || !(r.getSampleModel() instanceof PixelInterleavedSampleModel sm)
                 || sm.getPixelStride() != 3 || sm.getScanlineStride() != 3 * w
-                || !java.util.Arrays.equals(sm.getBandOffsets(), new int[] {2, 1, 0})) {
+                || !Arrays.equals(sm.getBandOffsets(), new int[] {2, 1, 0})) {
             return false;
         }
         byte[] b = db.getData();

@@ -24,28 +24,33 @@ class BicubicResamplerTest {
         double[] mid = new double[channels * h * ow];
         for (int c = 0; c < channels; c++) {
             for (int y = 0; y < h; y++) {
+                int row = (c * h + y) * w;
                 for (int x = 0; x < ow; x++) {
-                    double acc = 0;
-                    for (int k = 0; k < tx.weights()[x].length; k++) {
-                        acc += tx.weights()[x][k] * src[(c * h + y) * w + tx.start()[x] + k];
-                    }
-                    mid[(c * h + y) * ow + x] = acc;
+                    mid[(c * h + y) * ow + x] = sum(tx, x, i -> src[row + i]);
                 }
             }
         }
         float[] out = new float[channels * oh * ow];
         for (int c = 0; c < channels; c++) {
+            int plane = c * h;
             for (int y = 0; y < oh; y++) {
                 for (int x = 0; x < ow; x++) {
-                    double acc = 0;
-                    for (int k = 0; k < ty.weights()[y].length; k++) {
-                        acc += ty.weights()[y][k] * mid[(c * h + ty.start()[y] + k) * ow + x];
-                    }
-                    out[(c * oh + y) * ow + x] = (float) acc;
+                    int col = x;
+                    out[(c * oh + y) * ow + x] = (float) sum(ty, y, i -> mid[(plane + i) * ow + col]);
                 }
             }
         }
         return out;
+    }
+
+    /** Output {@code o}'s taps over the source samples {@code at(i)}, in order. */
+    private static double sum(BicubicResampler.Taps t, int o, java.util.function.IntToDoubleFunction at) {
+        double acc = 0;
+        double[] w = t.weights()[o];
+        for (int k = 0; k < w.length; k++) {
+            acc += w[k] * at.applyAsDouble(t.start()[o] + k);
+        }
+        return acc;
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.aand.testing;
 
 import dev.aand.data.CookieSample;
+import dev.aand.io.TempFolders;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package dev.aand.serve;
 
 import dev.aand.data.AnomalyDataset;
 import dev.aand.data.Sample;
-import dev.aand.testing.TempFolders;
+import dev.aand.io.TempFolders;
 import dev.aand.testing.TinyModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
