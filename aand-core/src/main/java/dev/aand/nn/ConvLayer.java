@@ -86,7 +86,10 @@ public abstract class ConvLayer extends Module {
             case NONE -> y;
             case RELU -> ai.djl.nn.Activation.relu(y);
             case RELU6 -> y.clip(0f, 6f);
-            case TANH -> y.tanh();
+            // 2 sigmoid(2y) - 1: libtorch's tanh() calls MKL's vector math, whose first call in a
+            // process now and then returns a less accurate result (docs/method.md,
+            // "Reproducibility"); its sigmoid does not.
+            case TANH -> ai.djl.nn.Activation.sigmoid(y.mul(2f)).mul(2f).sub(1f);
             case SIGMOID -> ai.djl.nn.Activation.sigmoid(y);
         };
     }

@@ -59,6 +59,11 @@ public final class Adam implements AutoCloseable {
         double bc2Sqrt = Math.sqrt(1 - StrictMath.pow(beta2, step));
         double stepSize = lr / bc1;
         try (NDManager tmp = manager.newSubManager()) {
+            // sqrt(v) as v^0.5 with a tensor exponent: libtorch's sqrt() calls MKL's vector math,
+            // whose first call in a process now and then returns a less accurate result, and the
+            // first parameter's update then differs between two runs of the same seed
+            // (docs/method.md, "Reproducibility"). Its own pow is within an ulp of the square root.
+            NDArray half = tmp.create(0.5f);
             for (int i = 0; i < params.size(); i++) {
                 NDArray p = params.get(i);
                 NDArray g = p.getGradient();
@@ -67,7 +72,7 @@ public final class Adam implements AutoCloseable {
                 m.get(i).muli((float) beta1).addi(g.mul((float) (1 - beta1)));
                 // (1-b2) * g * g in torch's addcmul order, so the moments match it bit for bit.
                 v.get(i).muli((float) beta2).addi(g.mul((float) (1 - beta2)).muli(g));
-                NDArray denom = v.get(i).sqrt().divi((float) bc2Sqrt).addi((float) eps);
+                NDArray denom = v.get(i).pow(half).divi((float) bc2Sqrt).addi((float) eps);
                 NDArray update = m.get(i).div(denom).muli((float) stepSize);
                 NDArray view = p.stopGradient();
                 view.attach(tmp);

@@ -29,8 +29,11 @@ public final class FocalLoss {
     public NDArray compute(NDArray w, NDArray y) {
         NDArray p = w.clip(EPS, 1 - EPS);
         NDArray one = p.onesLike();
-        NDArray pos = one.sub(p).pow(gamma).mul(y).mul(p.log()).mul(alpha);
-        NDArray neg = p.pow(gamma).mul(one.sub(y)).mul(one.sub(p).log()).mul(1 - alpha);
+        // y log w as xlogy: libtorch computes it with the C library's log, while its log() calls
+        // MKL's vector math, whose first call in a process now and then returns a less accurate
+        // result (docs/method.md, "Reproducibility"). y is 0 or 1, so the products are the same.
+        NDArray pos = one.sub(p).pow(gamma).mul(y.xlogy(p)).mul(alpha);
+        NDArray neg = p.pow(gamma).mul(one.sub(y).xlogy(one.sub(p))).mul(1 - alpha);
         return pos.add(neg).neg().mean();
     }
 }
