@@ -44,10 +44,10 @@ class ResumeAfterKillTest {
     @Test
     void killedAnywhereThenResumedGivesTheUninterruptedModelByteForByte() throws Exception {
         Engines.manager().close();
-        // Every training here, in this JVM and in the killed ones, runs libtorch on one thread.
-        // With two, about one run resumed inside stage 1 in six still came out different (level-0
-        // gate) while fresh runs were identical; with one, 8 of 8 matched (docs/method.md,
-        // "Reproducibility"). This test is about what resuming restores, so it fixes the threads.
+        // Every training here, in this JVM and in the killed ones, runs libtorch on one thread:
+        // this test is about what resuming restores. The engine itself still trains a different
+        // model now and then (1 run of this test in 40 on one thread, 2 in 34 on two; always from
+        // the stage-1 gate), for a cause not yet found (docs/method.md, "Reproducibility").
         int threads = OfflineEngine.threads();
         OfflineEngine.setThreads(1);
         try {
@@ -96,8 +96,14 @@ class ResumeAfterKillTest {
         assertTrue(Files.exists(dir.resolve(".m.checkpoint.partial")), "the unrenamed checkpoint is left behind");
         r = halted("stage2:epoch1:step1", args(data, out, "--resume"));
         assertResumedAfter(r, "stage1 epoch 2");
-        r = halted("model-written", args(data, out, "--resume"));
+        // Killed inside the model's save: complete and synced in its staging folder, not yet renamed.
+        r = halted("commit:model:staged", args(data, out, "--resume"));
         assertResumedAfter(r, "stage2 epoch 1");
+        assertFalse(Files.exists(out), "an uncommitted model never appears at --out");
+        assertEquals(1, hidden(".m.aand-tmp-").size(), "the staged model is left behind by the kill");
+        r = halted("model-written", args(data, out, "--resume"));
+        assertResumedAfter(r, "stage2 epoch 2");
+        assertEquals(List.of(), hidden(".m.aand-tmp-"), "the next writer removes the dead run's staging folder");
         assertSameModel(ref, out);
 
         Run last = inProcess(args(data, out, "--resume"));
@@ -107,6 +113,12 @@ class ResumeAfterKillTest {
         try (Stream<Path> s = Files.list(dir)) {
             assertEquals(List.of(), s.map(p -> p.getFileName().toString()).filter(n -> n.contains("checkpoint"))
                     .toList(), "the checkpoint and every temporary file are removed with the model written");
+        }
+    }
+
+    private List<String> hidden(String prefix) throws Exception {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(prefix)).toList();
         }
     }
 

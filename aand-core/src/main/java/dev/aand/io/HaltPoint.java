@@ -1,4 +1,4 @@
-package dev.aand.train;
+package dev.aand.io;
 
 /**
  * Crash simulation for tests: when the system property {@code aand.test.haltAt} names a point,
@@ -10,9 +10,10 @@ package dev.aand.train;
  * optimisation step (E from 0, S from 1); {@code save:<stage>:epoch<E>:written} once the new
  * checkpoint is complete but not yet renamed into place, {@code save:<stage>:epoch<E>:renamed}
  * once it is; {@code model-written} after the model directory is saved and before the checkpoint
- * is removed.
+ * is removed; {@code commit:<kind>:staged} when an output folder is complete and synced but not
+ * yet renamed into place.
  */
-final class HaltPoint {
+public final class HaltPoint {
     static final String PROPERTY = "aand.test.haltAt";
     private static final String TARGET = System.getProperty(PROPERTY);
     private static volatile Runnable beforeStepHalt = () -> {};
@@ -20,7 +21,7 @@ final class HaltPoint {
     private HaltPoint() {}
 
     /** Whether a halt point is set (only then is anything registered here). */
-    static boolean armed() {
+    public static boolean armed() {
         return TARGET != null;
     }
 
@@ -29,11 +30,11 @@ final class HaltPoint {
      * after the previous epoch's checkpoint is on disk (epochs take far longer than writes); without
      * this wait, what a test found on disk would depend on the machine's speed.
      */
-    static void beforeStepHalt(Runnable settle) {
+    public static void beforeStepHalt(Runnable settle) {
         beforeStepHalt = settle;
     }
 
-    static void reach(String point) {
+    public static void reach(String point) {
         if (TARGET != null && TARGET.equals(point)) {
             System.err.println("halting at " + point + " (" + PROPERTY + ")");
             Runtime.getRuntime().halt(137);
@@ -41,7 +42,7 @@ final class HaltPoint {
     }
 
     /** After an optimisation step. */
-    static void reach(String stage, int epoch, int step) {
+    public static void reach(String stage, int epoch, int step) {
         if (TARGET != null && TARGET.equals(stage + ":epoch" + epoch + ":step" + step)) {
             beforeStepHalt.run();
             reach(TARGET);

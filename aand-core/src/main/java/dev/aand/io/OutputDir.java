@@ -119,6 +119,7 @@ public final class OutputDir implements AutoCloseable {
         try {
             Files.writeString(s.resolve(MARKER), "kind=" + kind.id() + "\n", StandardCharsets.UTF_8);
             forceTree(s);
+            HaltPoint.reach("commit:" + kind.id() + ":staged");
             // The target may have changed during a long run (files dropped into an empty folder).
             check(target, kind, replace);
             Path old = null;

@@ -1,6 +1,7 @@
 package dev.aand.train;
 
 import dev.aand.config.AandConfig;
+import dev.aand.io.HaltPoint;
 import dev.aand.model.AandModel;
 import dev.aand.nn.StateDicts;
 import java.nio.file.Path;

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.aand.config.AandConfig;
 import dev.aand.engine.StageClock;
+import dev.aand.io.HaltPoint;
 import dev.aand.model.AandModel;
 import dev.aand.model.ResidualAnomalyAmplifier;
 import dev.aand.synth.Seeds;

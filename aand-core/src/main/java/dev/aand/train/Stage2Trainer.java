@@ -10,6 +10,7 @@ import ai.djl.training.GradientCollector;
 import dev.aand.config.AandConfig;
 import dev.aand.data.Shuffle;
 import dev.aand.engine.StageClock;
+import dev.aand.io.HaltPoint;
 import dev.aand.model.AandModel;
 import dev.aand.model.AmplifiedFeature;
 import dev.aand.model.ReverseDistillationNets;

@@ -15,6 +15,7 @@ import dev.aand.backbone.weights.WeightFormatException;
 import dev.aand.config.AandConfig;
 import dev.aand.data.AnomalyDataset;
 import dev.aand.data.Sample;
+import dev.aand.io.HaltPoint;
 import dev.aand.io.Sha256;
 import dev.aand.model.AandModel;
 import dev.aand.nn.StateDicts;

@@ -10,6 +10,7 @@ import dev.aand.data.Sample;
 import dev.aand.engine.OfflineEngine;
 import dev.aand.engine.Reproducibility;
 import dev.aand.infer.Inferencer;
+import dev.aand.io.HaltPoint;
 import dev.aand.io.Sha256;
 import dev.aand.model.AandModel;
 import dev.aand.model.ModelStore;

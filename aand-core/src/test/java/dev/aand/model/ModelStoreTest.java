@@ -3,6 +3,7 @@ package dev.aand.model;
 import static org.junit.jupiter.api.Assertions.*;
 
 import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
@@ -127,6 +128,15 @@ class ModelStoreTest {
         IllegalArgumentException f = loadFails(n);
         assertTrue(f.getMessage().contains("model.json") && f.getMessage().contains("provenance.key 'trainingFiles'"),
                 f.getMessage());
+    }
+
+    @Test
+    void aRecordedTeacherWithoutATeacherFileIsRefused() throws IOException {
+        Path m = copy();
+        editJson(m.resolve(ModelStore.CONFIG), o -> o.add("weights", JsonNull.INSTANCE));
+        IllegalArgumentException e = loadFails(m);
+        assertTrue(e.getMessage().contains(m.resolve(ModelStore.META) + " records teacher weights (SHA-256 ")
+                && e.getMessage().contains(m.resolve(ModelStore.CONFIG) + " names no weights file"), e.getMessage());
     }
 
     @Test
