@@ -6,7 +6,7 @@
 # installed when missing).
 #
 #   scripts/load-test.sh [--model DIR] [--image FILE] [--duration S] [--memory-requests N]
-#                        [--port P] [--work DIR] [--lanes N]
+#                        [--port P] [--work DIR] [--lanes auto|N]
 #
 # Without --model it trains a small cookie model (256 px, 1 + 2 epochs) from the sample in the jar.
 # Traffic goes to 127.0.0.1 only. Everything it starts is stopped on exit.
@@ -21,7 +21,7 @@ port=18080
 work=""
 max_batch=8
 queue=64
-lanes=1
+lanes=auto
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -104,6 +104,7 @@ for _ in $(seq 1 600); do
   sleep 0.2
 done
 curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null || { echo "load-test: server not ready" >&2; exit 1; }
+grep -m1 "^lanes: " "$work/serve.log" || echo "lanes: $lanes"
 
 cat >"$work/post.lua" <<'LUA'
 -- POSTs one image and counts the response statuses.

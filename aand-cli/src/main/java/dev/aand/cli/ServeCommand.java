@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
@@ -43,11 +44,28 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--drain-seconds", defaultValue = "" + ServeOptions.DEFAULT_DRAIN_SECONDS,
             description = "On SIGTERM/SIGINT, how long in-flight requests may take to finish (default: ${DEFAULT-VALUE}).")
     int drainSeconds;
-    @Option(names = "--lanes", defaultValue = "" + ServeOptions.DEFAULT_LANES,
+    @Option(names = "--lanes", defaultValue = "auto", converter = LanesConverter.class,
             description = "Batches of one model that run side by side, each on an equal share of the engine's threads"
-                    + " (default: ${DEFAULT-VALUE}). 2 gives more throughput under load on few cores, and a slower lone"
-                    + " image on large models; measure with scripts/load-test.sh --lanes.")
+                    + " (default: ${DEFAULT-VALUE}: at start, each model is timed on a lone image, and the most lanes"
+                    + " whose share of threads scores it within 1.2 x the time on all threads + 10 ms are used)."
+                    + " More lanes give more throughput under load on few cores, and a slower lone image on large"
+                    + " models; measure with scripts/load-test.sh --lanes.")
     int lanes;
+
+    /** "auto" or a lane count. */
+    static final class LanesConverter implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            if (value.equals("auto")) {
+                return ServeOptions.AUTO_LANES;
+            }
+            try {
+                return Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is neither auto nor a whole number");
+            }
+        }
+    }
 
     @Override
     public Integer call() throws InterruptedException {

@@ -6,7 +6,12 @@ import dev.aand.config.AandConfig;
 import dev.aand.model.Method;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -37,9 +42,9 @@ class CommandLineTest {
     /** The configuration {@code aand train} would use, with the required options and {@code args}. */
     private static AandConfig parsedTrain(String... args) {
         CommandLine cl = Main.commandLine();
-        java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of("train", "--dataset", "mvtec",
+        List<String> all = new ArrayList<>(List.of("train", "--dataset", "mvtec",
                 "--root", "/data", "--category", "bottle", "--out", "m"));
-        all.addAll(java.util.List.of(args));
+        all.addAll(List.of(args));
         CommandLine.ParseResult r = cl.parseArgs(all.toArray(String[]::new));
         TrainCommand train = (TrainCommand) r.subcommand().commandSpec().userObject();
         return train.hp.toConfig();
@@ -82,6 +87,7 @@ class CommandLineTest {
         "train --out m --precision fp16 | --precision: unknown precision 'fp16'; valid: fp32, bf16",
         "test --model m --out o --precision fp16 | --precision: unknown precision 'fp16'; valid: fp32, bf16",
         "predict --model m --out o x.png --precision half | --precision: unknown precision 'half'; valid: fp32, bf16",
+        "serve --models m --lanes two | Invalid value for option '--lanes': 'two' is neither auto nor a whole number",
     })
     void outOfRangeOptionsGetOneLineNamingTheRange(String args, String message) {
         StringWriter err = new StringWriter();
@@ -111,6 +117,33 @@ class CommandLineTest {
         String[] lines = err.toString().strip().split("\\R");
         assertEquals(1, lines.length, err.toString());
         assertTrue(lines[0].startsWith("error: out of memory (Java heap space)"), lines[0]);
+    }
+
+    @Test
+    void aStackTraceIsPrintedOnlyWhenAandDebugIsSet() throws Exception {
+        String quiet = inFreshJvm(false, "bench", "--batch-size", "0");
+        assertEquals(1, quiet.strip().lines().count(), quiet);
+        assertTrue(quiet.startsWith("error: --batch-size must be between 1 and 1024 (got 0)"), quiet);
+        String debug = inFreshJvm(true, "bench", "--batch-size", "0");
+        assertTrue(debug.startsWith(quiet.strip()), debug);
+        assertTrue(debug.contains("ParameterException") && debug.contains("\tat picocli.CommandLine"), debug);
+    }
+
+    /** The command in a new JVM (environment variables cannot change in this one); its stderr. */
+    private static String inFreshJvm(boolean debug, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().remove("AAND_DEBUG");
+        if (debug) {
+            pb.environment().put("AAND_DEBUG", "1");
+        }
+        Process p = pb.start();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the command did not end");
+        assertEquals(2, p.exitValue(), err);
+        return err;
     }
 
     /** Runs the command line with System.out captured; returns {exit code, stdout, stderr}. */

@@ -31,9 +31,10 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * finish within a deadline and frees every model.
  *
  * <p>Threads: Jetty's pool reads requests; images are decoded and overlays encoded on those
- * threads, at most one per core at a time; each model's lanes ({@code --lanes}, one by default)
- * run the engine, and all batches together use at most libtorch's intra-op threads (the number of
- * cores), shared out by {@link EngineThreads}.
+ * threads, at most one per core at a time; each model's lanes ({@code --lanes}; by default as
+ * many as keep a lone image on target, see {@link LaneChoice}) run the engine, and all batches
+ * together use at most libtorch's intra-op threads (the number of cores), shared out by
+ * {@link EngineThreads}.
  */
 public final class InspectionServer implements AutoCloseable {
     private static final Pattern PREDICT = Pattern.compile("/v1/models/([^/]+)/predict");
@@ -65,7 +66,7 @@ public final class InspectionServer implements AutoCloseable {
         this.openapi = resource(OPENAPI);
         this.metrics = new ServeMetrics(options.maxBatch());
         this.cpu = new Semaphore(cores);
-        this.engine = EngineThreads.forThisProcess(options.lanes());
+        this.engine = EngineThreads.forThisProcess(lanes(options, folders, log));
         this.registry = ModelRegistry.create(folders, options, engine, metrics);
         this.httpThreads = new QueuedThreadPool(HTTP_THREADS, 4);
         this.httpThreads.setName("aand-http");
@@ -102,6 +103,17 @@ public final class InspectionServer implements AutoCloseable {
         s.state = State.READY;
         log.accept("ready");
         return s;
+    }
+
+    /** The lanes asked for, or with {@code --lanes auto} the ones {@link LaneChoice} picks by timing the models. */
+    private static int lanes(ServeOptions options, List<Path> folders, Consumer<String> log) {
+        if (options.lanes() != ServeOptions.AUTO_LANES) {
+            return options.lanes();
+        }
+        int budget = OfflineEngine.threads();
+        LaneChoice.Result chosen = LaneChoice.measure(folders, budget);
+        log.accept(chosen.describe(budget));
+        return chosen.lanes();
     }
 
     /** libtorch's intra-op threads = cores (unless set), no inter-op pool; DJL offline; ImageIO in memory. */

@@ -67,11 +67,16 @@ final class ModelRegistry {
             try {
                 w.load();
             } catch (RuntimeException e) {
-                throw new IllegalStateException("model '" + w.name + "' (" + w.dir + ") did not load: " + e.getMessage(), e);
+                throw notLoaded(w.name, w.dir, e);
             }
             log.accept(String.format(java.util.Locale.ROOT, "loaded model %s (%s) in %.1f s", w.name,
                     w.current().version.substring(0, 12), (System.nanoTime() - t0) / 1e9));
         }
+    }
+
+    /** A model that failed to load, named with its folder. */
+    static IllegalStateException notLoaded(String name, Path dir, RuntimeException e) {
+        return new IllegalStateException("model '" + name + "' (" + dir + ") did not load: " + e.getMessage(), e);
     }
 
     /** The worker of {@code name}, or 404. */

@@ -3,8 +3,6 @@ package dev.aand.serve;
 import ai.djl.inference.Predictor;
 import dev.aand.api.AnomalyResult;
 import dev.aand.api.PreparedImage;
-import java.awt.Color;
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -138,14 +136,9 @@ final class ModelWorker {
 
     /** One grey image at the model's size through the worker: the new version must give finite numbers. */
     private void verify(ServedModel m) {
-        BufferedImage grey = new BufferedImage(m.imageSize, m.imageSize, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = grey.createGraphics();
-        g.setColor(new Color(128, 128, 128));
-        g.fillRect(0, 0, m.imageSize, m.imageSize);
-        g.dispose();
         CompletableFuture<Scored> f = new CompletableFuture<>();
         m.retain();
-        queue.add(new Job(m, m.prepare(grey), f, System.nanoTime(), false));
+        queue.add(new Job(m, m.prepare(m.plainGrey()), f, System.nanoTime(), false));
         AnomalyResult r;
         try {
             r = f.join().result();

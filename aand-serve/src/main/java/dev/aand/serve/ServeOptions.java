@@ -18,7 +18,8 @@ import java.nio.file.Path;
  * @param maxPixels largest image (width * height) decoded
  * @param drainSeconds how long a shutdown waits for in-flight requests
  * @param lanes batches of one model that run side by side, each on an equal share of the engine's
- *     threads (see {@code EngineThreads})
+ *     threads (see {@code EngineThreads}); {@link #AUTO_LANES}: chosen at start by timing each model
+ *     (see {@code LaneChoice})
  */
 public record ServeOptions(Path modelsDir, String host, int port, int maxBatch, int maxWaitMs, int queue,
         Path apiKeyFile, long maxBodyBytes, long maxPixels, int drainSeconds, int lanes) {
@@ -31,8 +32,9 @@ public record ServeOptions(Path modelsDir, String host, int port, int maxBatch, 
     /** 4096 x 4096: room for industrial cameras, bounded memory per queued image. */
     public static final long DEFAULT_MAX_PIXELS = 4096L * 4096L;
     public static final int DEFAULT_DRAIN_SECONDS = 30;
-    /** One: the lowest latency for a lone image; two trade it for throughput under load (README, "Serve"). */
-    public static final int DEFAULT_LANES = 1;
+    /** {@code --lanes auto}: as many lanes as keep a lone image's latency on target (README, "Serve"). */
+    public static final int AUTO_LANES = 0;
+    public static final int DEFAULT_LANES = AUTO_LANES;
 
     public ServeOptions {
         if (modelsDir == null || !Files.isDirectory(modelsDir)) {
@@ -50,7 +52,7 @@ public record ServeOptions(Path modelsDir, String host, int port, int maxBatch, 
         require(maxPixels >= 1 && maxPixels <= Integer.MAX_VALUE / 4,
                 "--max-pixels must be in 1.." + Integer.MAX_VALUE / 4 + ", got " + maxPixels);
         require(drainSeconds >= 0 && drainSeconds <= 3600, "--drain-seconds must be in 0..3600, got " + drainSeconds);
-        require(lanes >= 1 && lanes <= 64, "--lanes must be in 1..64, got " + lanes);
+        require(lanes == AUTO_LANES || lanes >= 1 && lanes <= 64, "--lanes must be auto or in 1..64, got " + lanes);
         if (apiKeyFile != null && !Files.isRegularFile(apiKeyFile)) {
             throw new IllegalArgumentException("--api-key-file " + apiKeyFile + ": no such file");
         }

@@ -14,6 +14,8 @@ import dev.aand.model.ModelStore;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.awt.Color;
+import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,6 +86,16 @@ final class ServedModel {
             zoo.close();
             throw e;
         }
+    }
+
+    /** A plain grey picture at the model's size: a known input for checks and timings. */
+    BufferedImage plainGrey() {
+        BufferedImage grey = new BufferedImage(imageSize, imageSize, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = grey.createGraphics();
+        g.setColor(new Color(128, 128, 128));
+        g.fillRect(0, 0, imageSize, imageSize);
+        g.dispose();
+        return grey;
     }
 
     /** {@code picture} through this version's pre-processing (on the caller's thread). */

@@ -80,7 +80,8 @@ class ServiceLifecycleTest {
 
     @Test
     void aBatchWaitsForImagesStillBeingPrepared() throws Exception {
-        InspectionServer server = start(cookieA().withBatching(8, 300, 64));
+        // One lane: with two, a batch leaves for the idle lane with its share of the images.
+        InspectionServer server = start(cookieA().withBatching(8, 300, 64).withLanes(1));
         try {
             ModelWorker w = server.worker("cookie");
             java.awt.image.BufferedImage picture = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(jpeg));
