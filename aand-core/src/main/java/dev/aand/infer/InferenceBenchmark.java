@@ -133,7 +133,8 @@ public final class InferenceBenchmark {
         return sorted[Math.max(0, Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1))];
     }
 
-    static double median(List<Double> ms) {
+    /** The median of {@code ms} (the mean of the middle two for an even count). */
+    public static double median(List<Double> ms) {
         double[] v = ms.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }

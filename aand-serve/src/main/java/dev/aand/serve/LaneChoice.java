@@ -5,13 +5,15 @@ import ai.djl.pytorch.jni.JniUtils;
 import dev.aand.api.AnomalyResult;
 import dev.aand.api.PreparedImage;
 import dev.aand.engine.OfflineEngine;
+import dev.aand.infer.InferenceBenchmark;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.IntSupplier;
 import java.util.function.IntToDoubleFunction;
 
@@ -97,16 +99,15 @@ final class LaneChoice {
         Predictor<PreparedImage, AnomalyResult> p = m.borrowPredictor();
         try {
             PreparedImage image = m.prepare(m.plainGrey());
-            double[] ms = new double[RUNS];
+            List<Double> ms = new ArrayList<>(RUNS);
             for (int i = -WARMUP; i < RUNS; i++) {
                 long t0 = System.nanoTime();
                 p.batchPredict(List.of(image));
                 if (i >= 0) {
-                    ms[i] = (System.nanoTime() - t0) / 1e6;
+                    ms.add((System.nanoTime() - t0) / 1e6);
                 }
             }
-            Arrays.sort(ms);
-            return ms[RUNS / 2];
+            return InferenceBenchmark.median(ms);
         } catch (Exception e) {
             throw new IllegalStateException("model '" + name + "' failed its timing run: " + e.getMessage(), e);
         } finally {
@@ -121,29 +122,17 @@ final class LaneChoice {
      * convolutions, which fit the thread count they were built for (see {@link EngineThreads}).
      */
     private static int onOwnThread(int budget, IntSupplier timing) {
-        AtomicReference<Object> out = new AtomicReference<>();
-        Thread t = new Thread(() -> {
+        CompletableFuture<Integer> chosen = CompletableFuture.supplyAsync(() -> {
             try {
-                out.set(timing.getAsInt());
-            } catch (RuntimeException | Error e) {
-                out.set(e);
+                return timing.getAsInt();
             } finally {
                 JniUtils.setNumThreads(budget);
             }
-        }, "aand-lane-timing");
-        t.start();
+        }, task -> new Thread(task, "aand-lane-timing").start());
         try {
-            t.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while timing the models for --lanes auto", e);
+            return chosen.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
         }
-        if (out.get() instanceof RuntimeException e) {
-            throw e;
-        }
-        if (out.get() instanceof Error e) {
-            throw e;
-        }
-        return (Integer) out.get();
     }
 }
