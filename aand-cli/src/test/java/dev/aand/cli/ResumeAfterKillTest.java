@@ -64,12 +64,11 @@ class ResumeAfterKillTest {
             List<String> differences = new ArrayList<>();
             for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
                 dir = Files.createDirectories(base.resolve("attempt-" + attempt));
-                long mismatch = resumeEverywhere();
-                if (mismatch == -1) {
+                String difference = resumeEverywhere();
+                if (difference == null) {
                     break;
                 }
-                String difference = "attempt " + attempt + ": weights.safetensors differs from the uninterrupted"
-                        + " run's at byte " + mismatch + "; " + thirdOpinion();
+                difference = "attempt " + attempt + ": " + difference;
                 System.out.println(difference);
                 differences.add(difference);
             }
@@ -82,10 +81,10 @@ class ResumeAfterKillTest {
     /**
      * One whole scenario in {@link #dir}.
      *
-     * @return -1 when the resumed model's weights are the uninterrupted run's, byte for byte;
-     *     otherwise the first differing byte (every other check fails the test at once)
+     * @return null when the resumed model's weights are the uninterrupted run's, byte for byte;
+     *     otherwise how they differ (every other check fails the test at once)
      */
-    private long resumeEverywhere() throws Exception {
+    private String resumeEverywhere() throws Exception {
         data = TinyCookie.create(dir.resolve("data"), 4, 1, 1);
         Path ref = dir.resolve("ref");
         assertEquals(0, inProcess(args(data, ref)).rc, "uninterrupted reference run");
@@ -132,9 +131,10 @@ class ResumeAfterKillTest {
         r = halted("model-written", args(data, out, "--resume"));
         assertResumedAfter(r, "stage2 epoch 2");
         assertEquals(List.of(), hidden(".m.aand-tmp-"), "the next writer removes the dead run's staging folder");
-        long mismatch = Files.mismatch(ref.resolve("weights.safetensors"), out.resolve("weights.safetensors"));
+        long mismatch = weightsMismatch(ref, out);
         if (mismatch != -1) {
-            return mismatch;
+            return "weights.safetensors differs from the uninterrupted run's at byte " + mismatch + "; "
+                    + thirdOpinion(ref, out);
         }
         assertSameModel(ref, out);
 
@@ -146,7 +146,7 @@ class ResumeAfterKillTest {
             assertEquals(List.of(), s.map(p -> p.getFileName().toString()).filter(n -> n.contains("checkpoint"))
                     .toList(), "the checkpoint and every temporary file are removed with the model written");
         }
-        return -1;
+        return null;
     }
 
     private List<String> hidden(String prefix) throws Exception {
@@ -249,20 +249,24 @@ class ResumeAfterKillTest {
      * After a difference, an uninterrupted run in a fresh JVM, compared with both models: which
      * process trained differently.
      */
-    private String thirdOpinion() throws Exception {
+    private String thirdOpinion(Path reference, Path resumed) throws Exception {
         Path fresh = dir.resolve("ref-fresh-jvm");
         Path log = dir.resolve("run-" + ++runs + ".txt");
         int rc = waitFor(start(null, args(data, fresh), log));
         if (rc != 0) {
             return "an uninterrupted run in a fresh JVM failed (exit " + rc + ")";
         }
-        String weights = "weights.safetensors";
-        long toReference = Files.mismatch(fresh.resolve(weights), dir.resolve("ref").resolve(weights));
-        long toResumed = Files.mismatch(fresh.resolve(weights), dir.resolve("m").resolve(weights));
-        return "an uninterrupted run in a fresh JVM " + (toReference == -1 && toResumed == -1 ? "matches both"
-                : toReference == -1 ? "matches the in-process reference, so a resumed process differed"
-                : toResumed == -1 ? "matches the resumed model, so the in-process reference differed"
+        boolean asReference = weightsMismatch(fresh, reference) == -1;
+        boolean asResumed = weightsMismatch(fresh, resumed) == -1;
+        return "an uninterrupted run in a fresh JVM " + (asReference && asResumed ? "matches both"
+                : asReference ? "matches the in-process reference, so a resumed process differed"
+                : asResumed ? "matches the resumed model, so the in-process reference differed"
                 : "matches neither");
+    }
+
+    /** The first byte at which two models' weights differ, or -1. */
+    private static long weightsMismatch(Path a, Path b) throws Exception {
+        return Files.mismatch(a.resolve("weights.safetensors"), b.resolve("weights.safetensors"));
     }
 
     /** Where a run's log says it resumed, for the test's output. */
