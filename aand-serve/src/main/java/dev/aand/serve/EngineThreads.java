@@ -14,16 +14,18 @@ import java.util.concurrent.Semaphore;
  * one-thread {@code bench} processes at batch 8 side by side gave 137 images/s with a 64 px model
  * against 109 for one two-thread process, and 14.5 against 13.6 with a 256 px model.
  *
- * <p>A lane's thread count is set once. A lone image could run faster on the whole budget, but
- * switching costs: libtorch's {@code set_num_threads} also empties its cache of prepared oneDNN
- * convolutions ({@code clear_computation_cache}), which are then built again. With the 256 px
- * cookie model at concurrency 8, two lanes that
- * switched to the whole budget whenever a batch found the engine idle served 7.6-8.1 req/s; two
- * that never switched, 12.8 (one lane: 10.0). Nor can lanes of different counts (one of two
- * threads for lone images beside one-thread lanes) share a process without switching: the prepared
- * convolutions are shared by all threads and fit the count of the thread that built them. With
- * the 256 px model at batch 1, a one-thread lane took 445 ms per image on convolutions built by a
- * two-thread lane (175 ms on its own), and a two-thread lane 300 ms on one-thread ones (134).
+ * <p>A lane's thread count is set once: libtorch's {@code set_num_threads} also empties its cache
+ * of prepared oneDNN convolutions ({@code clear_computation_cache}), and a model instance's
+ * convolutions are prepared (weights reordered) for the thread count of the thread that first runs
+ * it. With the 256 px cookie model at batch 1, a one-thread lane took 445 ms per image on an
+ * instance prepared by a two-thread lane (175 ms on its own), and a two-thread lane 300 ms on a
+ * one-thread one (134); two lanes that switched to the whole budget whenever a batch found the
+ * engine idle served 7.6-8.1 req/s at concurrency 8 where two that never switched served 12.8.
+ * So a lone image gets the whole budget from a lane of its own instead ({@link #acquireAll}, the
+ * solo lane of {@link ModelWorker}), scoring a model instance of its own: two instances prepared
+ * for different counts, each on its own thread, keep their speed side by side (256 px, measured in
+ * one process: 83-88 ms per image on two threads and 131-146 ms on one, alternating, against 94
+ * and 138 ms each alone).
  */
 final class EngineThreads {
     final int budget;
@@ -62,6 +64,23 @@ final class EngineThreads {
         permits.acquire(share);
         OfflineEngine.setThreadsOfThisThread(share);
         return share;
+    }
+
+    /**
+     * Waits for the whole budget and sets it as the calling thread's libtorch thread count: the
+     * solo lane's share, for a lone image while every other lane is idle.
+     *
+     * @return the threads taken, to give back with {@link #release}
+     */
+    int acquireAll() throws InterruptedException {
+        permits.acquire(budget);
+        OfflineEngine.setThreadsOfThisThread(budget);
+        return budget;
+    }
+
+    /** Whether lone images get a lane of their own with the whole budget: when a lane's share is less. */
+    boolean hasSoloLane() {
+        return share < budget;
     }
 
     void release(int threads) {

@@ -32,9 +32,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  *
  * <p>Threads: Jetty's pool reads requests; images are decoded and overlays encoded on those
  * threads, at most one per core at a time; each model's lanes ({@code --lanes}; by default as
- * many as keep a lone image on target, see {@link LaneChoice}) run the engine, and all batches
- * together use at most libtorch's intra-op threads (the number of cores), shared out by
- * {@link EngineThreads}.
+ * many as score the most images per second, see {@link LaneChoice}) run the engine, a solo lane
+ * scores a lone image on all threads where a lane has fewer, and all batches together use at most
+ * libtorch's intra-op threads (the number of cores), shared out by {@link EngineThreads}.
  */
 public final class InspectionServer implements AutoCloseable {
     private static final Pattern PREDICT = Pattern.compile("/v1/models/([^/]+)/predict");
@@ -202,6 +202,7 @@ public final class InspectionServer implements AutoCloseable {
         serving.put("max_wait_ms", options.maxWaitMs());
         serving.put("lanes", engine.lanes);
         serving.put("engine_threads", engine.budget);
+        serving.put("solo_lane", engine.hasSoloLane());
         serving.put("queue", options.queue());
         serving.put("max_body_bytes", options.maxBodyBytes());
         serving.put("max_pixels", options.maxPixels());

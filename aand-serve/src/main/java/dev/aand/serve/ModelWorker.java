@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
@@ -29,7 +30,10 @@ import java.util.function.Consumer;
  * lanes, a batch leaves as soon as it holds its share of the waiting images while another lane is
  * idle. Images are prepared on the request threads, so lanes do engine work only.
  * Each batch runs on its lane's share of {@link EngineThreads}, the thread budget shared by all
- * models.
+ * models. Where that share is less than the budget, a lone image (one batch of one, nothing else
+ * queued, on its way or being scored) goes to a solo lane instead, which scores it on the whole
+ * budget with an instance of the model of its own: one client at a time gets the latency of the
+ * whole engine, many clients the throughput of several lanes.
  *
  * <p>Every image carries the version that was current when it was admitted: a reload swaps the
  * version for new requests, while images already admitted finish on the old one, which is closed
@@ -39,8 +43,9 @@ final class ModelWorker {
     /** A scored image: the result, the version that scored it and when ({@link System#nanoTime}). */
     record Scored(ServedModel model, AnomalyResult result, long scoredNanos) {}
 
+    /** @param ticket the request's admission, null for the checks of a version being loaded */
     private record Job(ServedModel model, PreparedImage image, CompletableFuture<Scored> result, long admittedNanos,
-            boolean holdsSlot) {}
+            boolean holdsSlot, Ticket ticket) {}
 
     final String name;
     final Path dir;
@@ -59,6 +64,12 @@ final class ModelWorker {
     private final Set<ServedModel> versions = ConcurrentHashMap.newKeySet();
     private final List<Thread> lanes = new ArrayList<>();
     private final AtomicInteger runningLanes = new AtomicInteger();
+    /** Lone images for the solo lane; null without a solo lane. */
+    private final LinkedBlockingQueue<List<Job>> solo;
+    /** Whether the solo lane has an image, from the hand-over until its engine threads are given back. */
+    private final AtomicBoolean soloBusy = new AtomicBoolean();
+    /** Lanes (not the solo one) holding a batch, from forming it until it is scored. */
+    private final AtomicInteger busyLanes = new AtomicInteger();
     /** Held by the lane forming a batch; guards the two fields below. */
     private final ReentrantLock collecting = new ReentrantLock();
     /** Images in the last batch formed. */
@@ -81,13 +92,18 @@ final class ModelWorker {
         this.engine = engine;
         this.metrics = metrics;
         metrics.queueDepth(name, this::queueDepth);
-        runningLanes.set(engine.lanes);
+        this.solo = engine.hasSoloLane() ? new LinkedBlockingQueue<>() : null;
         for (int i = 0; i < engine.lanes; i++) {
-            Thread t = new Thread(this::runLane, "aand-infer-" + name + "-" + i);
-            t.setDaemon(true);
-            lanes.add(t);
+            lanes.add(new Thread(this::runLane, "aand-infer-" + name + "-" + i));
         }
-        lanes.forEach(Thread::start);
+        if (solo != null) {
+            lanes.add(new Thread(this::runSoloLane, "aand-infer-" + name + "-solo"));
+        }
+        runningLanes.set(lanes.size());
+        lanes.forEach(t -> {
+            t.setDaemon(true);
+            t.start();
+        });
     }
 
     /** Versions loaded and not yet closed (1 in a steady state). */
@@ -115,7 +131,7 @@ final class ModelWorker {
         long t0 = System.nanoTime();
         boolean ok = false;
         try {
-            ServedModel fresh = ServedModel.load(name, dir);
+            ServedModel fresh = ServedModel.load(name, dir, solo != null);
             versions.add(fresh);
             try {
                 verify(fresh);
@@ -134,11 +150,25 @@ final class ModelWorker {
         }
     }
 
-    /** One grey image at the model's size through the worker: the new version must give finite numbers. */
+    /**
+     * One grey image at the model's size through the worker's lanes, and through the solo lane when
+     * there is one: each instance of the new version must give finite numbers (and is prepared for
+     * its lane's thread count on the way).
+     */
     private void verify(ServedModel m) {
         CompletableFuture<Scored> f = new CompletableFuture<>();
         m.retain();
-        queue.add(new Job(m, m.prepare(m.plainGrey()), f, System.nanoTime(), false));
+        queue.add(new Job(m, m.prepare(m.plainGrey()), f, System.nanoTime(), false, null));
+        check(m, f);
+        if (solo != null) {
+            CompletableFuture<Scored> g = new CompletableFuture<>();
+            m.retain();
+            solo.add(List.of(new Job(m, m.prepare(m.plainGrey()), g, System.nanoTime(), false, null)));
+            check(m, g);
+        }
+    }
+
+    private void check(ServedModel m, CompletableFuture<Scored> f) {
         AnomalyResult r;
         try {
             r = f.join().result();
@@ -175,7 +205,8 @@ final class ModelWorker {
 
     /** Queue room held by one request between admission and submission. */
     final class Ticket {
-        private int held;
+        /** Images of this request still counted in {@code arriving} (read by the lanes). */
+        private volatile int held;
 
         private Ticket(int held) {
             this.held = held;
@@ -207,7 +238,7 @@ final class ModelWorker {
                 }
                 CompletableFuture<Scored> f = new CompletableFuture<>();
                 out.add(f);
-                queue.add(new Job(m, images.get(i), f, now, true));
+                queue.add(new Job(m, images.get(i), f, now, true, this));
             }
             arriving.addAndGet(-held);
             held = 0;
@@ -245,32 +276,76 @@ final class ModelWorker {
 
     /** One lane: forms batches from the queue and scores them until the worker stops. */
     private void runLane() {
+        serve(this::nextBatch, false);
+    }
+
+    /** The solo lane: scores the lone images handed to it, on the whole budget, until the worker stops. */
+    private void runSoloLane() {
+        serve(() -> solo.poll(100, TimeUnit.MILLISECONDS), true);
+    }
+
+    /** Where a lane's batches come from: null after a while without one, empty for one handed on. */
+    @FunctionalInterface
+    private interface BatchSource {
+        List<Job> next() throws InterruptedException;
+    }
+
+    private void serve(BatchSource source, boolean soloLane) {
         try {
             while (true) {
-                List<Job> batch = nextBatch();
+                List<Job> batch = source.next();
                 if (batch == null) {
                     closeUnused();
-                    if (stopping && queue.isEmpty() && arriving.get() == 0) {
+                    if (stopping && queue.isEmpty() && arriving.get() == 0 && (!soloLane || soloRetires())) {
                         return;
                     }
                     continue;
                 }
-                score(batch);
+                if (batch.isEmpty()) {
+                    continue; // handed to the solo lane
+                }
+                try {
+                    score(batch, soloLane);
+                } finally {
+                    if (!soloLane) {
+                        busyLanes.decrementAndGet();
+                    }
+                }
                 batch.forEach(j -> j.model().release());
                 closeUnused();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            if (runningLanes.decrementAndGet() == 0) {
-                List.copyOf(versions).forEach(this::close);
-            }
+            laneStopped();
         }
     }
 
     /**
-     * The next batch, or null when no image came for a while. One lane collects at a time while
-     * the others score, so batches fill as they would with a single lane.
+     * Whether the solo lane may stop: the other lanes can still hand it an image while they score,
+     * so it claims the hand-over flag (none can then come) and stops if nothing is waiting.
+     */
+    private boolean soloRetires() {
+        if (busyLanes.get() > 0 || !soloBusy.compareAndSet(false, true)) {
+            return false;
+        }
+        if (solo.isEmpty()) {
+            return true; // the flag stays taken: the other lanes score lone images themselves
+        }
+        soloBusy.set(false);
+        return false;
+    }
+
+    private void laneStopped() {
+        if (runningLanes.decrementAndGet() == 0) {
+            List.copyOf(versions).forEach(this::close);
+        }
+    }
+
+    /**
+     * The next batch for this lane, empty when it went to the solo lane, or null when no image came
+     * for a while. One lane collects at a time while the others score, so batches fill as they
+     * would with a single lane.
      */
     private List<Job> nextBatch() throws InterruptedException {
         collecting.lockInterruptibly();
@@ -311,10 +386,29 @@ final class ModelWorker {
                 lastJoin = System.nanoTime();
             }
             lastBatchSize = batch.size();
+            if (goesSolo(batch)) {
+                return List.of();
+            }
+            busyLanes.incrementAndGet(); // before the next lane collects: it must see this one busy
             return batch;
         } finally {
             collecting.unlock();
         }
+    }
+
+    /**
+     * Hands a lone image to the solo lane when nothing else is queued, on its way or being scored.
+     * Its own request may still count as arriving for a moment after queueing it: only other
+     * requests' images count.
+     */
+    private boolean goesSolo(List<Job> batch) {
+        Ticket own = batch.get(0).ticket();
+        if (solo != null && batch.size() == 1 && own != null && queue.isEmpty()
+                && arriving.get() - own.held <= 0 && busyLanes.get() == 0 && soloBusy.compareAndSet(false, true)) {
+            solo.add(batch);
+            return true;
+        }
+        return false;
     }
 
     /**
@@ -356,21 +450,21 @@ final class ModelWorker {
         }
     }
 
-    /** Scores one batch and completes its futures; never throws. */
-    private void score(List<Job> batch) {
+    /** Scores one batch (on the solo lane's instance and threads with {@code soloLane}) and completes its futures; never throws. */
+    private void score(List<Job> batch, boolean soloLane) {
         ServedModel m = batch.get(0).model();
         try {
             List<PreparedImage> images = new ArrayList<>(batch.size());
             batch.forEach(j -> images.add(j.image()));
             List<AnomalyResult> results;
             try {
-                results = predict(m, images);
+                results = predict(m, images, soloLane);
             } catch (Exception e) {
                 if (batch.size() == 1 || e instanceof InterruptedException) {
                     throw e;
                 }
                 // One bad image must not fail its neighbours: score them one by one.
-                batch.forEach(j -> score(List.of(j)));
+                batch.forEach(j -> score(List.of(j), soloLane));
                 return;
             }
             long now = System.nanoTime();
@@ -391,19 +485,22 @@ final class ModelWorker {
      * One engine batch on the lane's threads; its size and engine time go to the metrics when it
      * succeeds.
      */
-    private List<AnomalyResult> predict(ServedModel m, List<PreparedImage> images) throws Exception {
-        int threads = engine.acquire();
-        Predictor<PreparedImage, AnomalyResult> p = m.borrowPredictor();
+    private List<AnomalyResult> predict(ServedModel m, List<PreparedImage> images, boolean soloLane) throws Exception {
+        int threads = soloLane ? engine.acquireAll() : engine.acquire();
+        Predictor<PreparedImage, AnomalyResult> p = m.borrowPredictor(soloLane);
         try {
             long t0 = System.nanoTime();
             List<AnomalyResult> r = p.batchPredict(images);
             long engineNanos = System.nanoTime() - t0;
             lastEngineNanos = engineNanos;
-            metrics.batch(name, images.size(), engineNanos);
+            metrics.batch(name, soloLane, images.size(), engineNanos);
             return r;
         } finally {
-            m.giveBack(p);
+            m.giveBack(p, soloLane);
             engine.release(threads);
+            if (soloLane) {
+                soloBusy.set(false); // before the clients hear back: the next lone image may come here
+            }
         }
     }
 

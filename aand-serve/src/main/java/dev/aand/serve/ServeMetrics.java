@@ -40,10 +40,13 @@ final class ServeMetrics {
                 .register(registry).record(Duration.ofNanos(nanos));
     }
 
-    /** One engine batch: {@code aand_batch_size_images{model}}, one bucket per size, and its time. */
-    void batch(String model, int images, long nanos) {
-        Timer.builder("aand.batch").description("Engine time of one batch (Predictor call), by model")
-                .tag("model", model).register(registry).record(Duration.ofNanos(nanos));
+    /**
+     * One engine batch: {@code aand_batch_size_images{model}}, one bucket per size, and its time,
+     * {@code aand_batch_seconds{model,lane}} (lane {@code solo}: a lone image on all threads, else {@code shared}).
+     */
+    void batch(String model, boolean solo, int images, long nanos) {
+        Timer.builder("aand.batch").description("Engine time of one batch (Predictor call), by model and lane")
+                .tag("model", model).tag("lane", solo ? "solo" : "shared").register(registry).record(Duration.ofNanos(nanos));
         DistributionSummary.builder("aand.batch.size").baseUnit("images")
                 .description("Images per engine batch")
                 .tag("model", model)

@@ -35,11 +35,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * reference counted: the registry holds one reference while the version is current and every
  * queued image holds one, so a version replaced by a reload stays open until its last image is
  * scored; its worker closes it then, with the Predictors its lanes used.
+ *
+ * <p>Where the worker has a solo lane (lone images on the whole thread budget), the version holds a
+ * second instance of the same weights for it: a model instance is prepared for the thread count
+ * of the lane that first runs it (see {@link EngineThreads}).
  */
 final class ServedModel {
     final String name;
     final Path dir;
     final ZooModel<PreparedImage, AnomalyResult> zoo;
+    /** The solo lane's instance of the same weights, or null without a solo lane. */
+    private final ZooModel<PreparedImage, AnomalyResult> soloZoo;
     final ModelStore.ModelInfo info;
     /** SHA-256 of {@code weights.safetensors}: the version clients see. */
     final String version;
@@ -49,12 +55,14 @@ final class ServedModel {
     private final AtomicInteger refs = new AtomicInteger(1);
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ConcurrentLinkedQueue<Predictor<PreparedImage, AnomalyResult>> predictors = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Predictor<PreparedImage, AnomalyResult>> soloPredictors = new ConcurrentLinkedQueue<>();
 
-    private ServedModel(String name, Path dir, ZooModel<PreparedImage, AnomalyResult> zoo, ModelStore.ModelInfo info,
-            String version, JsonElement config) {
+    private ServedModel(String name, Path dir, ZooModel<PreparedImage, AnomalyResult> zoo,
+            ZooModel<PreparedImage, AnomalyResult> soloZoo, ModelStore.ModelInfo info, String version, JsonElement config) {
         this.name = name;
         this.dir = dir;
         this.zoo = zoo;
+        this.soloZoo = soloZoo;
         this.info = info;
         this.version = version;
         this.config = config;
@@ -64,28 +72,44 @@ final class ServedModel {
 
     /**
      * Loads {@code dir} through the library's DJL API. The weights are hashed before and after
-     * loading so that a folder rewritten meanwhile is refused rather than served under a wrong version.
+     * loading so that a folder rewritten meanwhile is refused rather than served under a wrong version
+     * (and both instances, with {@code solo}, hold the same weights).
+     *
+     * @param solo whether to load a second instance for a solo lane
      */
-    static ServedModel load(String name, Path dir) {
+    static ServedModel load(String name, Path dir, boolean solo) {
         ModelStore.ModelInfo info = ModelStore.info(dir);
         String before = sha256(dir.resolve(ModelStore.WEIGHTS));
         JsonElement config = readJson(dir.resolve(ModelStore.CONFIG));
-        ZooModel<PreparedImage, AnomalyResult> zoo;
+        ZooModel<PreparedImage, AnomalyResult> zoo = loadZoo(dir);
+        ZooModel<PreparedImage, AnomalyResult> soloZoo = null;
         try {
-            zoo = Aand.builder(dir, PreparedImage.class).build().loadModel();
-        } catch (ModelException | IOException e) {
-            throw new IllegalStateException("cannot load model " + dir + ": " + e.getMessage(), e);
-        }
-        try {
+            soloZoo = solo ? loadZoo(dir) : null;
             String after = sha256(dir.resolve(ModelStore.WEIGHTS));
             if (!before.equals(after)) {
                 throw new IllegalStateException("model folder " + dir + " changed while it was being loaded; try again");
             }
-            return new ServedModel(name, dir, zoo, info, after, config);
+            return new ServedModel(name, dir, zoo, soloZoo, info, after, config);
         } catch (RuntimeException e) {
             zoo.close();
+            if (soloZoo != null) {
+                soloZoo.close();
+            }
             throw e;
         }
+    }
+
+    private static ZooModel<PreparedImage, AnomalyResult> loadZoo(Path dir) {
+        try {
+            return Aand.builder(dir, PreparedImage.class).build().loadModel();
+        } catch (ModelException | IOException e) {
+            throw new IllegalStateException("cannot load model " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether this version has an instance for a solo lane. */
+    boolean hasSolo() {
+        return soloZoo != null;
     }
 
     /** A plain grey picture at the model's size: a known input for checks and timings. */
@@ -132,12 +156,24 @@ final class ServedModel {
      * needs its own (a Predictor is used by one thread at a time), and they are kept for reuse.
      */
     Predictor<PreparedImage, AnomalyResult> borrowPredictor() {
-        Predictor<PreparedImage, AnomalyResult> p = predictors.poll();
-        return p != null ? p : zoo.newPredictor();
+        return borrowPredictor(false);
+    }
+
+    /** @param solo a Predictor of the solo lane's instance (which must exist) */
+    Predictor<PreparedImage, AnomalyResult> borrowPredictor(boolean solo) {
+        if (solo && soloZoo == null) {
+            throw new IllegalStateException("model " + name + " was loaded without a solo instance");
+        }
+        Predictor<PreparedImage, AnomalyResult> p = (solo ? soloPredictors : predictors).poll();
+        return p != null ? p : (solo ? soloZoo : zoo).newPredictor();
     }
 
     void giveBack(Predictor<PreparedImage, AnomalyResult> p) {
-        predictors.add(p);
+        giveBack(p, false);
+    }
+
+    void giveBack(Predictor<PreparedImage, AnomalyResult> p, boolean solo) {
+        (solo ? soloPredictors : predictors).add(p);
     }
 
     /** Frees the model's native memory (once), with its Predictors; none may be borrowed. */
@@ -146,7 +182,13 @@ final class ServedModel {
             for (Predictor<PreparedImage, AnomalyResult> p; (p = predictors.poll()) != null; ) {
                 p.close();
             }
+            for (Predictor<PreparedImage, AnomalyResult> p; (p = soloPredictors.poll()) != null; ) {
+                p.close();
+            }
             zoo.close();
+            if (soloZoo != null) {
+                soloZoo.close();
+            }
         }
     }
 

@@ -152,6 +152,9 @@ class InspectionServerTest {
 
     @Test
     void rawImagesScoreLikeThePredictor() throws Exception {
+        String solo = "aand_batch_seconds_count{lane=\"solo\",model=\"cookie\"}";
+        // The solo lane checked the model at load, so its series exists from the start.
+        double soloBefore = server.engine.hasSoloLane() ? metric(http.get("/metrics").body(), solo) : 0;
         for (int i = 0; i < jpegs.size(); i++) {
             HttpResponse<String> r = http.post(predictPath("cookie"), "image/jpeg", jpegs.get(i));
             assertEquals(200, r.statusCode(), r.body());
@@ -163,6 +166,10 @@ class InspectionServerTest {
             assertEquals(o.get("score").getAsDouble() >= t, o.get("anomalous").getAsBoolean());
             assertTrue(o.get("latency_ms").getAsDouble() > 0);
             assertFalse(o.has("heatmap_png"));
+        }
+        if (server.engine.hasSoloLane()) {
+            // One client at a time: every image is alone, so the solo lane scores it on all threads.
+            assertEquals(soloBefore + jpegs.size(), metric(http.get("/metrics").body(), solo));
         }
         // The same pixels as PNG, BMP and TIFF give the same score as each other.
         BufferedImage picture = ImageLoader.decode(TinyModels.images().get(0));
@@ -355,7 +362,8 @@ class InspectionServerTest {
         assertTrue(metric(m, "aand_requests_seconds_count{model=\"_unknown\",status=\"404\"}") >= 1, m);
         assertTrue(m.contains("aand_requests_seconds_bucket{model=\"second\",status=\"200\",le="), "latency histogram");
         assertTrue(m.contains("aand_batch_size_images_bucket{model=\"second\",le=\"8.0\"}"), "batch-size histogram");
-        assertTrue(m.contains("aand_batch_seconds_count{model=\"second\"}"), "engine time per batch");
+        assertTrue(m.contains("aand_batch_seconds_count{lane=\"solo\",model=\"second\"}")
+                || m.contains("aand_batch_seconds_count{lane=\"shared\",model=\"second\"}"), "engine time per batch");
         assertEquals(0.0, metric(m, "aand_queue_depth{model=\"second\"}"));
         assertEquals(1.0, metric(m, "aand_model_load_seconds_count{model=\"second\",outcome=\"ok\"}"));
     }

@@ -62,6 +62,28 @@ class ServiceLifecycleTest {
         return ServeOptions.defaults(models).withPort(0);
     }
 
+    /** Lanes that can hold an image while the engine is frozen: every lane, and the solo lane where there is one. */
+    static int holders(InspectionServer server) {
+        return server.engine.lanes + (server.engine.hasSoloLane() ? 1 : 0);
+    }
+
+    /**
+     * Posts the {@code i}-th image of a frozen engine and waits until a lane holds it or, once every
+     * lane holds one, until it is queued. One at a time, so the first goes to the solo lane (nothing
+     * else pending) and the next ones to the other lanes.
+     */
+    static CompletableFuture<HttpResponse<String>> postOneHeld(Http http, byte[] body, InspectionServer server,
+            ModelWorker w, int i) throws InterruptedException {
+        CompletableFuture<HttpResponse<String>> f = postAsync(http, body);
+        int held = holders(server);
+        if (i < held) {
+            await("image " + i + " held by a lane", () -> server.engine.waitingLanes() == i + 1);
+        } else {
+            await("image " + i + " queued", () -> w.queueDepth() == i + 1 - held);
+        }
+        return f;
+    }
+
     static CompletableFuture<HttpResponse<String>> postAsync(Http http, byte[] body) {
         HttpRequest r = http.request("/v1/models/cookie/predict").header("Content-Type", "image/jpeg")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
@@ -120,16 +142,12 @@ class ServiceLifecycleTest {
             Http http = new Http(server.port(), null);
             ModelWorker w = server.worker("cookie");
             server.engine.freeze();
-            int lanes = server.engine.lanes;
             List<CompletableFuture<HttpResponse<String>>> admitted = new ArrayList<>();
             try {
-                for (int i = 0; i < lanes; i++) {
-                    admitted.add(postAsync(http, jpeg));
+                int held = holders(server);
+                for (int i = 0; i < held + 2; i++) {
+                    admitted.add(postOneHeld(http, jpeg, server, w, i));
                 }
-                await("every lane to hold an image", () -> server.engine.waitingLanes() == lanes);
-                admitted.add(postAsync(http, jpeg));
-                admitted.add(postAsync(http, jpeg));
-                await("two queued images", () -> w.queueDepth() == 2);
                 HttpResponse<String> full = http.post("/v1/models/cookie/predict", "image/jpeg", jpeg);
                 InspectionServerTest.assertError(full, 503, "queue_full", "2 of 2");
                 assertEquals("1", full.headers().firstValue("Retry-After").orElse(""));
@@ -261,14 +279,12 @@ class ServiceLifecycleTest {
         ModelWorker w = server.worker("cookie");
         List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
         server.engine.freeze();
-        int lanes = server.engine.lanes;
         CompletableFuture<Boolean> stopped;
         try {
+            assertTrue(holders(server) <= 4);
             for (int i = 0; i < 4; i++) {
-                inFlight.add(postAsync(http, jpegs.get(i)));
+                inFlight.add(postOneHeld(http, jpegs.get(i), server, w, i));
             }
-            await("an image in each lane, the rest queued",
-                    () -> server.engine.waitingLanes() == lanes && w.queueDepth() == 4 - lanes);
             stopped = CompletableFuture.supplyAsync(() -> server.stop(Duration.ofSeconds(20)));
             HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             await("new connections to be refused", () -> {
