@@ -46,10 +46,10 @@ final class ServeCommand implements Callable<Integer> {
     int drainSeconds;
     @Option(names = "--lanes", defaultValue = "auto", converter = LanesConverter.class,
             description = "Batches of one model that run side by side, each on an equal share of the engine's threads"
-                    + " (default: ${DEFAULT-VALUE}: at start, each model is timed on a lone image, and the most lanes"
-                    + " whose share of threads scores it within 1.2 x the time on all threads + 10 ms are used)."
-                    + " More lanes give more throughput under load on few cores, and a slower lone image on large"
-                    + " models; measure with scripts/load-test.sh --lanes.")
+                    + " (default: ${DEFAULT-VALUE}: at start, each model is timed on a lone image on each share, and"
+                    + " the lane count that scores the most images per second with every lane busy is used)."
+                    + " With more than one lane, a lone image is scored on all the threads by a solo lane, which"
+                    + " holds a second instance of the model; measure with scripts/load-test.sh --lanes.")
     int lanes;
 
     /** "auto" or a lane count. */

@@ -38,7 +38,8 @@ final class LaneChoice {
     record Result(int lanes, Map<String, Map<Integer, Double>> medianMs) {
         String describe(int budget) {
             StringBuilder b = new StringBuilder("lanes: auto chose " + lanes + " of " + budget + " engine threads ("
-                    + (lanes == 1 ? "one lane" : budget / lanes + " thread(s) each") + "); lone-image ms by threads:");
+                    + (lanes == 1 ? "one lane" : budget / lanes + " thread(s) each, and a solo lane on all " + budget
+                            + " for lone images") + "); lone-image ms by threads:");
             medianMs.forEach((model, ms) -> {
                 b.append(' ').append(model);
                 ms.forEach((t, v) -> b.append(String.format(Locale.ROOT, " %d:%.1f", t, v)));
@@ -46,7 +47,7 @@ final class LaneChoice {
             });
             b.setLength(b.length() - 1);
             return b.append(" (lanes / time on a lane's share, more lanes for at least ").append(GAIN)
-                    .append(" x the images per second; lone images go to a solo lane on all threads)").toString();
+                    .append(" x the images per second)").toString();
         }
     }
 
