@@ -61,9 +61,7 @@ final class EngineThreads {
      * @return the threads taken, to give back with {@link #release}
      */
     int acquire() throws InterruptedException {
-        permits.acquire(share);
-        OfflineEngine.setThreadsOfThisThread(share);
-        return share;
+        return take(share);
     }
 
     /**
@@ -73,9 +71,13 @@ final class EngineThreads {
      * @return the threads taken, to give back with {@link #release}
      */
     int acquireAll() throws InterruptedException {
-        permits.acquire(budget);
-        OfflineEngine.setThreadsOfThisThread(budget);
-        return budget;
+        return take(budget);
+    }
+
+    private int take(int threads) throws InterruptedException {
+        permits.acquire(threads);
+        OfflineEngine.setThreadsOfThisThread(threads);
+        return threads;
     }
 
     /** Whether lone images get a lane of their own with the whole budget: when a lane's share is less. */

@@ -103,7 +103,7 @@ final class LaneChoice {
         } catch (RuntimeException e) {
             throw ModelRegistry.notLoaded(name, dir, e);
         }
-        Predictor<PreparedImage, AnomalyResult> p = m.borrowPredictor();
+        Predictor<PreparedImage, AnomalyResult> p = m.borrowPredictor(false);
         try {
             PreparedImage image = m.prepare(m.plainGrey());
             List<Double> ms = new ArrayList<>(RUNS);
@@ -118,7 +118,7 @@ final class LaneChoice {
         } catch (Exception e) {
             throw new IllegalStateException("model '" + name + "' failed its timing run: " + e.getMessage(), e);
         } finally {
-            m.giveBack(p);
+            m.giveBack(p, false);
             m.close();
         }
     }

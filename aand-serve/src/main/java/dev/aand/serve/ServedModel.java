@@ -44,8 +44,9 @@ final class ServedModel {
     final String name;
     final Path dir;
     final ZooModel<PreparedImage, AnomalyResult> zoo;
-    /** The solo lane's instance of the same weights, or null without a solo lane. */
-    private final ZooModel<PreparedImage, AnomalyResult> soloZoo;
+    /** The lanes' instance ({@link #zoo}) and the solo lane's instance of the same weights (null without one). */
+    private final Instance shared;
+    private final Instance solo;
     final ModelStore.ModelInfo info;
     /** SHA-256 of {@code weights.safetensors}: the version clients see. */
     final String version;
@@ -54,15 +55,39 @@ final class ServedModel {
     final int imageSize;
     private final AtomicInteger refs = new AtomicInteger(1);
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final ConcurrentLinkedQueue<Predictor<PreparedImage, AnomalyResult>> predictors = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<Predictor<PreparedImage, AnomalyResult>> soloPredictors = new ConcurrentLinkedQueue<>();
+
+    /**
+     * One loaded instance and its Predictors: each lane scoring it needs its own (a Predictor is
+     * used by one thread at a time), and they are kept for reuse.
+     */
+    private static final class Instance {
+        final ZooModel<PreparedImage, AnomalyResult> zoo;
+        private final ConcurrentLinkedQueue<Predictor<PreparedImage, AnomalyResult>> predictors = new ConcurrentLinkedQueue<>();
+
+        Instance(ZooModel<PreparedImage, AnomalyResult> zoo) {
+            this.zoo = zoo;
+        }
+
+        Predictor<PreparedImage, AnomalyResult> borrow() {
+            Predictor<PreparedImage, AnomalyResult> p = predictors.poll();
+            return p != null ? p : zoo.newPredictor();
+        }
+
+        void close() {
+            for (Predictor<PreparedImage, AnomalyResult> p; (p = predictors.poll()) != null; ) {
+                p.close();
+            }
+            zoo.close();
+        }
+    }
 
     private ServedModel(String name, Path dir, ZooModel<PreparedImage, AnomalyResult> zoo,
             ZooModel<PreparedImage, AnomalyResult> soloZoo, ModelStore.ModelInfo info, String version, JsonElement config) {
         this.name = name;
         this.dir = dir;
         this.zoo = zoo;
-        this.soloZoo = soloZoo;
+        this.shared = new Instance(zoo);
+        this.solo = soloZoo == null ? null : new Instance(soloZoo);
         this.info = info;
         this.version = version;
         this.config = config;
@@ -107,11 +132,6 @@ final class ServedModel {
         }
     }
 
-    /** Whether this version has an instance for a solo lane. */
-    boolean hasSolo() {
-        return soloZoo != null;
-    }
-
     /** A plain grey picture at the model's size: a known input for checks and timings. */
     BufferedImage plainGrey() {
         BufferedImage grey = new BufferedImage(imageSize, imageSize, BufferedImage.TYPE_INT_RGB);
@@ -152,42 +172,30 @@ final class ServedModel {
     }
 
     /**
-     * A Predictor for one batch, to give back with {@link #giveBack}: each lane scoring this version
-     * needs its own (a Predictor is used by one thread at a time), and they are kept for reuse.
+     * A Predictor for one batch, to give back with {@link #giveBack}, of the lanes' instance or,
+     * with {@code solo}, of the solo lane's (which must exist).
      */
-    Predictor<PreparedImage, AnomalyResult> borrowPredictor() {
-        return borrowPredictor(false);
-    }
-
-    /** @param solo a Predictor of the solo lane's instance (which must exist) */
     Predictor<PreparedImage, AnomalyResult> borrowPredictor(boolean solo) {
-        if (solo && soloZoo == null) {
-            throw new IllegalStateException("model " + name + " was loaded without a solo instance");
-        }
-        Predictor<PreparedImage, AnomalyResult> p = (solo ? soloPredictors : predictors).poll();
-        return p != null ? p : (solo ? soloZoo : zoo).newPredictor();
-    }
-
-    void giveBack(Predictor<PreparedImage, AnomalyResult> p) {
-        giveBack(p, false);
+        return instance(solo).borrow();
     }
 
     void giveBack(Predictor<PreparedImage, AnomalyResult> p, boolean solo) {
-        (solo ? soloPredictors : predictors).add(p);
+        instance(solo).predictors.add(p);
+    }
+
+    private Instance instance(boolean soloLane) {
+        if (soloLane && solo == null) {
+            throw new IllegalStateException("model " + name + " was loaded without a solo instance");
+        }
+        return soloLane ? solo : shared;
     }
 
     /** Frees the model's native memory (once), with its Predictors; none may be borrowed. */
     void close() {
         if (closed.compareAndSet(false, true)) {
-            for (Predictor<PreparedImage, AnomalyResult> p; (p = predictors.poll()) != null; ) {
-                p.close();
-            }
-            for (Predictor<PreparedImage, AnomalyResult> p; (p = soloPredictors.poll()) != null; ) {
-                p.close();
-            }
-            zoo.close();
-            if (soloZoo != null) {
-                soloZoo.close();
+            shared.close();
+            if (solo != null) {
+                solo.close();
             }
         }
     }
