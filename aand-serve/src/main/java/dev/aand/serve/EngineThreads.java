@@ -22,7 +22,7 @@ import java.util.concurrent.Semaphore;
  * one-thread one (134); two lanes that switched to the whole budget whenever a batch found the
  * engine idle served 7.6-8.1 req/s at concurrency 8 where two that never switched served 12.8.
  * So a lone image gets the whole budget from a lane of its own instead ({@link #acquireAll}, the
- * solo lane of {@link ModelWorker}), scoring a model instance of its own: two instances prepared
+ * server's {@link SoloLane}), scoring a model instance of its own: two instances prepared
  * for different counts, each on its own thread, keep their speed side by side (256 px, measured in
  * one process: 83-88 ms per image on two threads and 131-146 ms on one, alternating, against 94
  * and 138 ms each alone).

@@ -32,9 +32,10 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  *
  * <p>Threads: Jetty's pool reads requests; images are decoded and overlays encoded on those
  * threads, at most one per core at a time; each model's lanes ({@code --lanes}; by default as
- * many as score the most images per second, see {@link LaneChoice}) run the engine, a solo lane
- * scores a lone image on all threads where a lane has fewer, and all batches together use at most
- * libtorch's intra-op threads (the number of cores), shared out by {@link EngineThreads}.
+ * many as score the most images per second, see {@link LaneChoice}) run the engine, the server's
+ * one {@link SoloLane} scores a lone image of any model on all threads where a lane has fewer, and
+ * all batches together use at most libtorch's intra-op threads (the number of cores), shared out by
+ * {@link EngineThreads}.
  */
 public final class InspectionServer implements AutoCloseable {
     private static final Pattern PREDICT = Pattern.compile("/v1/models/([^/]+)/predict");

@@ -19,9 +19,12 @@ import java.util.stream.Stream;
 final class ModelRegistry {
     static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
     private final Map<String, ModelWorker> workers;
+    /** Every model's solo lane (null without one): one thread for the server, see {@link SoloLane}. */
+    private final SoloLane solo;
 
-    private ModelRegistry(Map<String, ModelWorker> workers) {
+    private ModelRegistry(Map<String, ModelWorker> workers, SoloLane solo) {
         this.workers = workers;
+        this.solo = solo;
     }
 
     /**
@@ -50,14 +53,15 @@ final class ModelRegistry {
         return folders;
     }
 
-    /** Starts a worker per folder (no model loaded yet). */
+    /** Starts a worker per folder (no model loaded yet), and the solo lane where the engine has one. */
     static ModelRegistry create(List<Path> folders, ServeOptions options, EngineThreads engine, ServeMetrics metrics) {
+        SoloLane solo = engine.hasSoloLane() ? new SoloLane() : null;
         Map<String, ModelWorker> w = new LinkedHashMap<>();
         for (Path p : folders) {
             String name = p.getFileName().toString();
-            w.put(name, new ModelWorker(name, p, options, engine, metrics));
+            w.put(name, new ModelWorker(name, p, options, engine, solo, metrics));
         }
-        return new ModelRegistry(Map.copyOf(w));
+        return new ModelRegistry(Map.copyOf(w), solo);
     }
 
     /** Loads and verifies every model; the first failure names its folder. */
@@ -97,11 +101,17 @@ final class ModelRegistry {
         return workers.values().stream().sorted(java.util.Comparator.comparing(w -> w.name)).toList();
     }
 
-    /** Stops every worker: queued images finish, every version is closed. */
+    /**
+     * Stops every worker (queued images finish, every version is closed), then the solo lane: a
+     * worker's lanes stop only once the solo lane is done with its images.
+     */
     void stop(long timeoutMs, Consumer<String> log) {
         long deadline = System.currentTimeMillis() + timeoutMs;
         for (ModelWorker w : sorted()) {
             w.stop(Math.max(1, deadline - System.currentTimeMillis()), log);
+        }
+        if (solo != null) {
+            solo.stop(Math.max(1, deadline - System.currentTimeMillis()), log);
         }
     }
 }

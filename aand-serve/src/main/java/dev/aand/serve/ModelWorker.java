@@ -3,6 +3,7 @@ package dev.aand.serve;
 import ai.djl.inference.Predictor;
 import dev.aand.api.AnomalyResult;
 import dev.aand.api.PreparedImage;
+import dev.aand.engine.OfflineEngine;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +15,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
@@ -31,9 +31,9 @@ import java.util.function.Consumer;
  * idle. Images are prepared on the request threads, so lanes do engine work only.
  * Each batch runs on its lane's share of {@link EngineThreads}, the thread budget shared by all
  * models. Where that share is less than the budget, a lone image (one batch of one, nothing else
- * queued, on its way or being scored) goes to a solo lane instead, which scores it on the whole
- * budget with an instance of the model of its own: one client at a time gets the latency of the
- * whole engine, many clients the throughput of several lanes.
+ * queued, on its way or being scored) goes to the server's {@link SoloLane} instead, which scores it
+ * on the whole budget with an instance of the model of its own: one client at a time gets the
+ * latency of the whole engine, many clients the throughput of several lanes.
  *
  * <p>Every image carries the version that was current when it was admitted: a reload swaps the
  * version for new requests, while images already admitted finish on the old one, which is closed
@@ -64,10 +64,10 @@ final class ModelWorker {
     private final Set<ServedModel> versions = ConcurrentHashMap.newKeySet();
     private final List<Thread> lanes = new ArrayList<>();
     private final AtomicInteger runningLanes = new AtomicInteger();
-    /** Lone images for the solo lane; null without a solo lane. */
-    private final LinkedBlockingQueue<List<Job>> solo;
-    /** Whether the solo lane has an image, from the hand-over until its engine threads are given back. */
-    private final AtomicBoolean soloBusy = new AtomicBoolean();
+    /** The server's solo lane; null without one. */
+    private final SoloLane solo;
+    /** This model's images handed to the solo lane and not yet done with: the lanes stop only after them. */
+    private final AtomicInteger withSolo = new AtomicInteger();
     /** Lanes (not the solo one) holding a batch, from forming it until it is scored. */
     private final AtomicInteger busyLanes = new AtomicInteger();
     /** Held by the lane forming a batch; guards the two fields below. */
@@ -82,7 +82,8 @@ final class ModelWorker {
     private static final long ADMITTED_WAIT_SHARE = 10;
     private volatile boolean stopping;
 
-    ModelWorker(String name, Path dir, ServeOptions options, EngineThreads engine, ServeMetrics metrics) {
+    /** @param solo the server's solo lane, null without one */
+    ModelWorker(String name, Path dir, ServeOptions options, EngineThreads engine, SoloLane solo, ServeMetrics metrics) {
         this.name = name;
         this.dir = dir;
         this.maxBatch = options.maxBatch();
@@ -92,12 +93,9 @@ final class ModelWorker {
         this.engine = engine;
         this.metrics = metrics;
         metrics.queueDepth(name, this::queueDepth);
-        this.solo = engine.hasSoloLane() ? new LinkedBlockingQueue<>() : null;
+        this.solo = solo;
         for (int i = 0; i < engine.lanes; i++) {
-            lanes.add(new Thread(this::runLane, "aand-infer-" + name + "-" + i));
-        }
-        if (solo != null) {
-            lanes.add(new Thread(this::runSoloLane, "aand-infer-" + name + "-solo"));
+            lanes.add(new Thread(this::serve, "aand-infer-" + name + "-" + i));
         }
         runningLanes.set(lanes.size());
         lanes.forEach(t -> {
@@ -130,7 +128,11 @@ final class ModelWorker {
     synchronized ServedModel load() {
         long t0 = System.nanoTime();
         boolean ok = false;
+        // The loading thread (main, or a request's for a reload) runs its operations on one thread,
+        // so that it never holds an OpenMP pool of its own (see SoloLane); its count is restored.
+        int callersThreads = OfflineEngine.threads();
         try {
+            OfflineEngine.setThreadsOfThisThread(1);
             ServedModel fresh = ServedModel.load(name, dir, solo != null);
             versions.add(fresh);
             try {
@@ -146,6 +148,7 @@ final class ModelWorker {
             ok = true;
             return old;
         } finally {
+            OfflineEngine.setThreadsOfThisThread(callersThreads);
             metrics.modelLoad(name, ok, System.nanoTime() - t0);
         }
     }
@@ -163,7 +166,7 @@ final class ModelWorker {
         if (solo != null) {
             CompletableFuture<Scored> g = new CompletableFuture<>();
             m.retain();
-            solo.add(List.of(new Job(m, m.prepare(m.plainGrey()), g, System.nanoTime(), false, null)));
+            handToSolo(List.of(new Job(m, m.prepare(m.plainGrey()), g, System.nanoTime(), false, null)));
             check(m, g);
         }
     }
@@ -274,29 +277,17 @@ final class ModelWorker {
         }
     }
 
-    /** One lane: forms batches from the queue and scores them until the worker stops. */
-    private void runLane() {
-        serve(this::nextBatch, false);
-    }
-
-    /** The solo lane: scores the lone images handed to it, on the whole budget, until the worker stops. */
-    private void runSoloLane() {
-        serve(() -> solo.poll(100, TimeUnit.MILLISECONDS), true);
-    }
-
-    /** Where a lane's batches come from: null after a while without one, empty for one handed on. */
-    @FunctionalInterface
-    private interface BatchSource {
-        List<Job> next() throws InterruptedException;
-    }
-
-    private void serve(BatchSource source, boolean soloLane) {
+    /**
+     * One lane: forms batches from the queue and scores them until the worker stops, and then only
+     * once the solo lane is done with this model's images (the last lane closes every version).
+     */
+    private void serve() {
         try {
             while (true) {
-                List<Job> batch = source.next();
+                List<Job> batch = nextBatch();
                 if (batch == null) {
                     closeUnused();
-                    if (stopping && queue.isEmpty() && arriving.get() == 0 && (!soloLane || soloRetires())) {
+                    if (stopping && queue.isEmpty() && arriving.get() == 0 && withSolo.get() == 0) {
                         return;
                     }
                     continue;
@@ -305,14 +296,11 @@ final class ModelWorker {
                     continue; // handed to the solo lane
                 }
                 try {
-                    score(batch, soloLane);
+                    score(batch, false);
                 } finally {
-                    if (!soloLane) {
-                        busyLanes.decrementAndGet();
-                    }
+                    busyLanes.decrementAndGet();
                 }
-                batch.forEach(j -> j.model().release());
-                closeUnused();
+                done(batch);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -321,19 +309,23 @@ final class ModelWorker {
         }
     }
 
-    /**
-     * Whether the solo lane may stop: the other lanes can still hand it an image while they score,
-     * so it claims the hand-over flag (none can then come) and stops if nothing is waiting.
-     */
-    private boolean soloRetires() {
-        if (busyLanes.get() > 0 || !soloBusy.compareAndSet(false, true)) {
-            return false;
-        }
-        if (solo.isEmpty()) {
-            return true; // the flag stays taken: the other lanes score lone images themselves
-        }
-        soloBusy.set(false);
-        return false;
+    /** Scores {@code batch} on the solo lane; counted until it is done with. */
+    private void handToSolo(List<Job> batch) {
+        withSolo.incrementAndGet();
+        solo.submit(() -> {
+            try {
+                score(batch, true);
+                done(batch);
+            } finally {
+                withSolo.decrementAndGet();
+            }
+        });
+    }
+
+    /** Lets go of a scored batch's versions and closes those no one holds any more. */
+    private void done(List<Job> batch) {
+        batch.forEach(j -> j.model().release());
+        closeUnused();
     }
 
     private void laneStopped() {
@@ -404,8 +396,8 @@ final class ModelWorker {
     private boolean goesSolo(List<Job> batch) {
         Ticket own = batch.get(0).ticket();
         if (solo != null && batch.size() == 1 && own != null && queue.isEmpty()
-                && arriving.get() - own.held <= 0 && busyLanes.get() == 0 && soloBusy.compareAndSet(false, true)) {
-            solo.add(batch);
+                && arriving.get() - own.held <= 0 && busyLanes.get() == 0 && solo.claim()) {
+            handToSolo(batch);
             return true;
         }
         return false;
@@ -458,7 +450,8 @@ final class ModelWorker {
             batch.forEach(j -> images.add(j.image()));
             List<AnomalyResult> results;
             try {
-                results = predict(m, images, soloLane);
+                // A request's lone image claimed the solo lane; a version's check did not.
+                results = predict(m, images, soloLane, soloLane && batch.get(0).ticket() != null);
             } catch (Exception e) {
                 if (batch.size() == 1 || e instanceof InterruptedException) {
                     throw e;
@@ -485,10 +478,13 @@ final class ModelWorker {
      * One engine batch on the lane's threads; its size and engine time go to the metrics when it
      * succeeds.
      */
-    private List<AnomalyResult> predict(ServedModel m, List<PreparedImage> images, boolean soloLane) throws Exception {
-        int threads = soloLane ? engine.acquireAll() : engine.acquire();
-        Predictor<PreparedImage, AnomalyResult> p = m.borrowPredictor(soloLane);
+    private List<AnomalyResult> predict(ServedModel m, List<PreparedImage> images, boolean soloLane, boolean freesSolo)
+            throws Exception {
+        int threads = 0;
+        Predictor<PreparedImage, AnomalyResult> p = null;
         try {
+            threads = soloLane ? engine.acquireAll() : engine.acquire();
+            p = m.borrowPredictor(soloLane);
             long t0 = System.nanoTime();
             List<AnomalyResult> r = p.batchPredict(images);
             long engineNanos = System.nanoTime() - t0;
@@ -496,10 +492,12 @@ final class ModelWorker {
             metrics.batch(name, soloLane, images.size(), engineNanos);
             return r;
         } finally {
-            m.giveBack(p, soloLane);
+            if (p != null) {
+                m.giveBack(p, soloLane);
+            }
             engine.release(threads);
-            if (soloLane) {
-                soloBusy.set(false); // before the clients hear back: the next lone image may come here
+            if (freesSolo) {
+                solo.free(); // before the client hears back: the next lone image may come here
             }
         }
     }

@@ -349,6 +349,24 @@ class InspectionServerTest {
     }
 
     @Test
+    void oneSoloLaneServesEveryModel() {
+        boolean solo = server.engine.hasSoloLane();
+        // One thread for the whole server: each thread that ran libtorch on several threads keeps an
+        // OpenMP pool, and more pooled workers than cores slow every batch (see SoloLane).
+        long soloThreads = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().endsWith("-solo")).count();
+        assertEquals(solo ? 1 : 0, soloThreads);
+        // Lone images of either model: on the solo lane where there is one.
+        for (String model : List.of("second", "cookie", "second")) {
+            String series = "aand_batch_seconds_count{lane=\"" + (solo ? "solo" : "shared") + "\",model=\"" + model + "\"}";
+            double before = metric(http.get("/metrics").body(), series);
+            HttpResponse<String> r = http.post(predictPath(model), "image/jpeg", jpegs.get(2));
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals(before + 1, metric(http.get("/metrics").body(), series), model);
+        }
+    }
+
+    @Test
     void metricsCountRequestsByModelAndStatus() {
         http.post(predictPath("second"), "image/jpeg", jpegs.get(1));
         http.post(predictPath("second"), "text/plain", new byte[] {1});
