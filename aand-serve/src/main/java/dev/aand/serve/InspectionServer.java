@@ -68,7 +68,7 @@ public final class InspectionServer implements AutoCloseable {
         this.metrics = new ServeMetrics(options.maxBatch());
         this.cpu = new Semaphore(cores);
         this.engine = EngineThreads.forThisProcess(lanes(options, folders, log));
-        this.registry = ModelRegistry.create(folders, options, engine, metrics);
+        this.registry = ModelRegistry.create(folders, options, engine, metrics, log);
         this.httpThreads = new QueuedThreadPool(HTTP_THREADS, 4);
         this.httpThreads.setName("aand-http");
         Gson gson = new GsonBuilder().serializeNulls().serializeSpecialFloatingPointValues().create();

@@ -54,8 +54,9 @@ final class ModelRegistry {
     }
 
     /** Starts a worker per folder (no model loaded yet), and the solo lane where the engine has one. */
-    static ModelRegistry create(List<Path> folders, ServeOptions options, EngineThreads engine, ServeMetrics metrics) {
-        SoloLane solo = engine.hasSoloLane() ? new SoloLane() : null;
+    static ModelRegistry create(List<Path> folders, ServeOptions options, EngineThreads engine, ServeMetrics metrics,
+            Consumer<String> log) {
+        SoloLane solo = engine.hasSoloLane() ? new SoloLane(log) : null;
         Map<String, ModelWorker> w = new LinkedHashMap<>();
         for (Path p : folders) {
             String name = p.getFileName().toString();
@@ -111,7 +112,7 @@ final class ModelRegistry {
             w.stop(Math.max(1, deadline - System.currentTimeMillis()), log);
         }
         if (solo != null) {
-            solo.stop(Math.max(1, deadline - System.currentTimeMillis()), log);
+            solo.stop(Math.max(1, deadline - System.currentTimeMillis()));
         }
     }
 }

@@ -24,9 +24,12 @@ final class SoloLane {
     /** Whether a lone image holds the lane, from its hand-over until its engine threads are given back. */
     private final AtomicBoolean busy = new AtomicBoolean();
     private final Thread thread;
+    private final Consumer<String> log;
     private volatile boolean stopping;
 
-    SoloLane() {
+    /** @param log where a task's unexpected failure, or a stop past its deadline, is reported */
+    SoloLane(Consumer<String> log) {
+        this.log = log;
         thread = new Thread(this::run, "aand-infer-solo");
         thread.setDaemon(true);
         thread.start();
@@ -48,7 +51,7 @@ final class SoloLane {
     }
 
     /** Runs what it has been given, then stops; waits up to {@code timeoutMs} for that. */
-    void stop(long timeoutMs, Consumer<String> log) {
+    void stop(long timeoutMs) {
         stopping = true;
         try {
             thread.join(Math.max(1, timeoutMs));
@@ -65,8 +68,15 @@ final class SoloLane {
         try {
             while (!stopping || !work.isEmpty()) {
                 Runnable task = work.poll(100, TimeUnit.MILLISECONDS);
-                if (task != null) {
+                if (task == null) {
+                    continue;
+                }
+                try {
                     task.run();
+                } catch (RuntimeException e) {
+                    // ModelWorker's tasks complete their requests before anything that can throw;
+                    // the lane must live on for every other model.
+                    log.accept("solo lane: " + e);
                 }
             }
         } catch (InterruptedException e) {
