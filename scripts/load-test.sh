@@ -203,6 +203,8 @@ echo
 echo "bench --batch-size 8: $bench8_ips images/s; bench --batch-size 1: $bench1_ms ms median"
 awk -v s="$(field "${result[8]}" rps)" -v b="$bench8_ips" 'BEGIN { r = s / b; printf "throughput c=8 / bench b8 = %.2f (target >= 0.90): %s\n", r, (r >= 0.9 ? "PASS" : "FAIL") }'
 awk -v p="$(field "${result[1]}" p99_ms)" -v b="$bench1_ms" -v e="$bench1_p99" 'BEGIN { lim = 1.2 * b + 10; printf "p99 c=1 = %.1f ms, limit 1.2 x %.1f + 10 = %.1f ms: %s (the engine alone, bench: p99 %.1f ms)\n", p, b, lim, (p <= lim ? "PASS" : "FAIL"), e }'
+# The same percentile on both sides: the limit above asks the service for less jitter than the engine alone has.
+awk -v p="$(field "${result[1]}" p99_ms)" -v e="$bench1_p99" 'BEGIN { lim = 1.2 * e + 10; printf "p99 c=1 = %.1f ms against bench p99: limit 1.2 x %.1f + 10 = %.1f ms: %s\n", p, e, lim, (p <= lim ? "PASS" : "FAIL") }'
 nominal_bad=""
 for c in 1 8 32; do nominal_bad+="$(non2xx "${result[$c]}")"; done
 echo "non-2xx under nominal load (c=1, 8, 32): ${nominal_bad:-none}: $( [ -z "$nominal_bad" ] && echo PASS || echo FAIL)"
