@@ -13,11 +13,12 @@ import java.util.function.Consumer;
  * keeps a pool of worker threads for every thread that ever ran an operation on several threads, and
  * once the process holds as many such workers as there are cores, every pool sleeps between
  * operations instead of waiting actively, so each operation first waits for its workers to wake.
- * Measured with the 256 px cookie model on 2 cores at concurrency 1: 79-81 ms per request (p50) with
+ * Measured with the 256 px cookie model on 2 cores at concurrency 1: 79-84 ms per request (p50) with
  * one such pool, 94-104 ms with two, one of them idle (a second model's solo lane, or the thread that
  * had loaded the model); the same in a bare harness, 74-85 ms against 91-98 ms with three idle pools.
  * The lanes of a one-thread share hold no pool, and threads that only load run on one thread
- * ({@link ModelWorker#load}).
+ * ({@link ModelWorker#load}). Lanes of several threads each (more cores than lanes) hold pools of
+ * their own, one per model and lane, which can again outnumber the cores: not measured here.
  */
 final class SoloLane {
     private final LinkedBlockingQueue<Runnable> work = new LinkedBlockingQueue<>();
