@@ -159,19 +159,23 @@ final class ModelWorker {
      * its lane's thread count on the way).
      */
     private void verify(ServedModel m) {
-        CompletableFuture<Scored> f = new CompletableFuture<>();
-        m.retain();
-        queue.add(new Job(m, m.prepare(m.plainGrey()), f, System.nanoTime(), false, null));
-        check(m, f);
+        PreparedImage grey = m.prepare(m.plainGrey());
+        check(m, grey, false);
         if (solo != null) {
-            CompletableFuture<Scored> g = new CompletableFuture<>();
-            m.retain();
-            handToSolo(List.of(new Job(m, m.prepare(m.plainGrey()), g, System.nanoTime(), false, null)));
-            check(m, g);
+            check(m, grey, true);
         }
     }
 
-    private void check(ServedModel m, CompletableFuture<Scored> f) {
+    /** Scores {@code image} on a lane or on the solo lane and checks the score is finite. */
+    private void check(ServedModel m, PreparedImage image, boolean onSolo) {
+        CompletableFuture<Scored> f = new CompletableFuture<>();
+        m.retain();
+        Job job = new Job(m, image, f, System.nanoTime(), false, null);
+        if (onSolo) {
+            handToSolo(List.of(job));
+        } else {
+            queue.add(job);
+        }
         AnomalyResult r;
         try {
             r = f.join().result();
@@ -529,15 +533,23 @@ final class ModelWorker {
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(1, timeoutMs));
         for (Thread t : lanes) {
-            try {
-                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (t.isAlive()) {
-                log.accept("inference thread " + t.getName() + " did not finish within " + timeoutMs + " ms");
-                t.interrupt();
-            }
+            await(t, deadline, timeoutMs, log);
+        }
+    }
+
+    /**
+     * Waits for an inference thread until {@code deadline} ({@link System#nanoTime}); one still
+     * running then is logged (with the {@code timeoutMs} it was given) and interrupted.
+     */
+    static void await(Thread t, long deadline, long timeoutMs, Consumer<String> log) {
+        try {
+            t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (t.isAlive()) {
+            log.accept("inference thread " + t.getName() + " did not finish within " + timeoutMs + " ms");
+            t.interrupt();
         }
     }
 }

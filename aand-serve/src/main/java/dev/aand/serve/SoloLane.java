@@ -54,15 +54,7 @@ final class SoloLane {
     /** Runs what it has been given, then stops; waits up to {@code timeoutMs} for that. */
     void stop(long timeoutMs) {
         stopping = true;
-        try {
-            thread.join(Math.max(1, timeoutMs));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (thread.isAlive()) {
-            log.accept("inference thread " + thread.getName() + " did not finish within " + timeoutMs + " ms");
-            thread.interrupt();
-        }
+        ModelWorker.await(thread, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(1, timeoutMs)), timeoutMs, log);
     }
 
     private void run() {
