@@ -3,12 +3,9 @@ package dev.aand.io;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -41,9 +38,9 @@ public final class AtomicFile {
                     StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 1 << 16)) {
                 content.writeTo(out);
             }
-            force(tmp);
-            move(tmp, target);
-            force(dir);
+            Disk.flush(tmp);
+            Disk.rename(tmp, target);
+            Disk.flush(dir);
         } finally {
             Files.deleteIfExists(tmp);
         }
@@ -82,31 +79,6 @@ public final class AtomicFile {
                 if (pid > 0 && ProcessHandle.of(pid).isEmpty() && Files.isRegularFile(p)) {
                     Files.deleteIfExists(p);
                 }
-            }
-        }
-    }
-
-    /** Renames within one folder, atomically where the file system can. */
-    static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    /**
-     * Flushes a file or folder to the device. Folders matter too: a rename is only durable once
-     * its folder is. Some platforms cannot open folders; there the rename's durability is the
-     * file system's.
-     */
-    static void force(Path p) throws IOException {
-        boolean dir = Files.isDirectory(p);
-        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            if (!dir) {
-                throw e;
             }
         }
     }

@@ -126,17 +126,17 @@ public final class OutputDir implements AutoCloseable {
             if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
                 old = target.resolveSibling("." + target.getFileName() + OLD + ProcessHandle.current().pid()
                         + "-" + SEQUENCE.incrementAndGet());
-                AtomicFile.move(target, old);
+                Disk.rename(target, old);
             }
             try {
-                AtomicFile.move(s, target);
+                Disk.rename(s, target);
             } catch (IOException e) {
                 if (old != null) {
-                    AtomicFile.move(old, target);
+                    Disk.rename(old, target);
                 }
                 throw e;
             }
-            AtomicFile.force(target.getParent());
+            Disk.flush(target.getParent());
             committed = true;
             staging = null;
             if (old != null) {
@@ -248,7 +248,7 @@ public final class OutputDir implements AutoCloseable {
         }
         old.sort(Comparator.comparing(Path::toString));
         if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !old.isEmpty()) {
-            AtomicFile.move(old.remove(old.size() - 1), target);
+            Disk.rename(old.remove(old.size() - 1), target);
         }
         for (Path p : staged) {
             deleteTree(p);
@@ -279,7 +279,7 @@ public final class OutputDir implements AutoCloseable {
         }
         for (Path p : all) {
             if (!Files.isSymbolicLink(p)) {
-                AtomicFile.force(p);
+                Disk.flush(p);
             }
         }
     }

@@ -15,19 +15,17 @@ import dev.aand.backbone.weights.WeightFormatException;
 import dev.aand.config.AandConfig;
 import dev.aand.data.AnomalyDataset;
 import dev.aand.data.Sample;
+import dev.aand.io.Disk;
 import dev.aand.io.HaltPoint;
 import dev.aand.io.Sha256;
 import dev.aand.model.AandModel;
 import dev.aand.nn.StateDicts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -117,25 +115,13 @@ public record TrainingCheckpoint(String stage, int epochsDone, AandConfig config
         try {
             // Training from code may name a model folder whose parent does not exist yet.
             Files.createDirectories(file.toAbsolutePath().getParent());
-            SafetensorsWriter.write(tmp, tensors, meta);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
+            SafetensorsWriter.write(tmp, tensors, meta); // atomic and flushed to the device (AtomicFile)
             HaltPoint.reach(at + ":written");
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            syncDirectory(file.getParent());
+            Disk.rename(tmp, file);
+            Disk.flush(file.toAbsolutePath().getParent());
             HaltPoint.reach(at + ":renamed");
         } catch (IOException e) {
             throw new UncheckedIOException("could not write checkpoint " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Makes the rename durable; some platforms cannot open a directory, and then the OS decides. */
-    private static void syncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // Not supported here (e.g. Windows): the rename is as durable as the file system makes it.
         }
     }
 

@@ -24,6 +24,21 @@ class AtomicFileTest {
     }
 
     @Test
+    void theNewBytesReachTheDeviceBeforeTheRenameAndTheFolderAfter() throws Exception {
+        Path f = dir.resolve("w.bin").toAbsolutePath();
+        List<String> steps = new java.util.ArrayList<>();
+        try (AutoCloseable r = Disk.recordInto(steps::add)) {
+            AtomicFile.write(f, new byte[] {1});
+        }
+        assertEquals(3, steps.size(), steps.toString());
+        String tmp = steps.get(0).substring("flush ".length());
+        assertTrue(steps.get(0).startsWith("flush " + dir.toAbsolutePath().resolve(".w.bin" + AtomicFile.TMP)),
+                steps.toString());
+        assertEquals("rename " + tmp + " -> " + f, steps.get(1));
+        assertEquals("flush " + f.getParent(), steps.get(2));
+    }
+
+    @Test
     void aFailedWriteKeepsTheOldFile() throws IOException {
         Path f = dir.resolve("w.bin");
         AtomicFile.write(f, new byte[] {1});

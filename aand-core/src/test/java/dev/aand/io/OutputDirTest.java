@@ -50,6 +50,30 @@ class OutputDirTest {
     }
 
     @Test
+    void aCommitFlushesEveryStagedFileAndFolderBeforeTheSwapAndTheParentAfter() throws Exception {
+        Path target = dir.resolve("report").toAbsolutePath();
+        List<String> steps = new java.util.ArrayList<>();
+        Path staging;
+        try (OutputDir out = OutputDir.open(target, OutputKind.REPORT, false)) {
+            write(out, "metrics.json", "{}");
+            write(out, "maps/a/x.npy", "m");
+            staging = out.staging();
+            try (AutoCloseable r = Disk.recordInto(steps::add)) {
+                out.commit();
+            }
+        }
+        List<String> staged = Stream.of("metrics.json", "maps/a/x.npy", "maps/a", "maps", OutputDir.MARKER, "")
+                .map(n -> "flush " + (n.isEmpty() ? staging : staging.resolve(n))).sorted().toList();
+        int rename = steps.indexOf("rename " + staging + " -> " + target);
+        assertTrue(rename > 0, steps.toString());
+        assertEquals(staged, steps.subList(0, rename).stream().sorted().toList(),
+                "every staged file and folder, and only those, is flushed before the swap");
+        assertEquals("flush " + staging, steps.get(rename - 1), "the staging folder last, after its entries");
+        assertEquals(List.of("flush " + dir.toAbsolutePath()), steps.subList(rename + 1, steps.size()),
+                "the parent folder after the rename, which makes the rename durable");
+    }
+
+    @Test
     void foldersAndFilesGetTheUmasksPermissionsNotPrivateOnes() throws IOException {
         // The umask's modes, read from a folder and file made the ordinary way beside the output.
         Path refDir = Files.createDirectory(dir.resolve("ref"));

@@ -13,6 +13,7 @@ import dev.aand.config.AandConfig;
 import dev.aand.data.AnomalyDataset;
 import dev.aand.data.DatasetOptions;
 import dev.aand.data.Datasets;
+import dev.aand.io.Disk;
 import dev.aand.testing.Engines;
 import dev.aand.testing.TinyCookie;
 import java.nio.file.Files;
@@ -73,6 +74,23 @@ class TrainingCheckpointTest {
         }
         TrainingCheckpoint.delete(file);
         assertFalse(Files.exists(file));
+    }
+
+    @Test
+    void aCheckpointReachesTheDeviceBeforeItsRenameAndItsFolderAfter() throws Exception {
+        Path file = TrainingCheckpoint.beside(dir.resolve("model")).toAbsolutePath();
+        List<String> steps = new java.util.ArrayList<>();
+        try (AutoCloseable r = Disk.recordInto(steps::add)) {
+            sample("abc").write(file);
+        }
+        // The complete checkpoint is first written and flushed under a name a resume ignores.
+        Path partial = dir.toAbsolutePath().resolve(".model.checkpoint.partial");
+        assertEquals(5, steps.size(), steps.toString());
+        String tmp = steps.get(0).substring("flush ".length());
+        assertTrue(tmp.startsWith(dir.toAbsolutePath().resolve("..model.checkpoint.partial.aand-tmp-").toString()),
+                steps.toString());
+        assertEquals(List.of("rename " + tmp + " -> " + partial, "flush " + file.getParent(),
+                "rename " + partial + " -> " + file, "flush " + file.getParent()), steps.subList(1, 5));
     }
 
     @Test

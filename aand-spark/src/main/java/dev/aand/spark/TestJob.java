@@ -4,15 +4,16 @@ import dev.aand.cli.Main;
 import dev.aand.cli.TestCommand;
 import dev.aand.data.DatasetOptions;
 import dev.aand.data.Datasets;
+import dev.aand.io.AtomicFile;
 import dev.aand.metrics.Csv;
 import dev.aand.metrics.Evaluation;
 import dev.aand.model.ModelStore;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -171,13 +172,7 @@ public final class TestJob {
     private static void writeAtomically(Path file, String text) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
-            try {
-                Files.writeString(tmp, text);
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFile.write(file, text.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }
