@@ -22,9 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Real training processes killed at every kind of moment and resumed with {@code --resume} must
  * end with a model byte-identical to an uninterrupted run's. Each kill is a separate JVM on the
- * test classpath: most are halted at an exact point by the test-only {@code aand.test.haltAt}
- * property (Runtime.halt: no shutdown hooks, no finally blocks, like kill -9); one is a real
- * SIGKILL sent from here while a checkpoint is being written, wherever that lands.
+ * test classpath, ended by a real SIGKILL: most send it to themselves at an exact point named by
+ * the test-only {@code aand.test.haltAt} property; one is killed from here while a checkpoint is
+ * being written, wherever that lands.
  */
 class ResumeAfterKillTest {
     /**
@@ -207,7 +207,7 @@ class ResumeAfterKillTest {
         return pb.start();
     }
 
-    /** A training JVM that halts itself at {@code point}; fails unless it died there. */
+    /** A training JVM that kills itself at {@code point}; fails unless a SIGKILL ended it there. */
     private Run halted(String point, List<String> args) throws Exception {
         Path log = dir.resolve("run-" + ++runs + ".txt");
         long t0 = System.nanoTime();
@@ -218,6 +218,7 @@ class ResumeAfterKillTest {
                 resumedFrom(text));
         assertEquals(137, rc, "run halting at " + point + ":\n" + text);
         assertTrue(text.contains("halting at " + point), text);
+        assertFalse(text.contains("did not end the process"), "ended by Runtime.halt, not by SIGKILL:\n" + text);
         return new Run(rc, "", text);
     }
 

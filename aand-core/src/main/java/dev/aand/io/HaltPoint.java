@@ -1,10 +1,14 @@
 package dev.aand.io;
 
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+
 /**
- * Crash simulation for tests: when the system property {@code aand.test.haltAt} names a point,
- * the JVM halts there with exit code 137, as after {@code kill -9}: no shutdown hooks, no
- * finally blocks, no flushing. A test can then kill a training process at an exact step or in
- * the middle of a checkpoint save, which a signal sent from outside cannot hit reliably.
+ * Crashes for tests: when the system property {@code aand.test.haltAt} names a point, the process
+ * sends itself {@code kill -9} there (SIGKILL: no shutdown hooks, no finally blocks, no flushing;
+ * exit status 137). A test can then kill a training process at an exact step or in the middle of
+ * a checkpoint save, which a signal sent from outside cannot hit reliably. Where no {@code kill}
+ * command exists, the JVM halts with status 137 instead and says so.
  *
  * <p>Points: {@code stage1:epoch<E>:step<S>} and {@code stage2:epoch<E>:step<S>} after an
  * optimisation step (E from 0, S from 1); {@code save:<stage>:epoch<E>:written} once the new
@@ -37,7 +41,24 @@ public final class HaltPoint {
     public static void reach(String point) {
         if (TARGET != null && TARGET.equals(point)) {
             System.err.println("halting at " + point + " (" + PROPERTY + ")");
+            System.err.flush();
+            killThisProcess();
+            System.err.println("kill -9 did not end the process; halting instead");
             Runtime.getRuntime().halt(137);
+        }
+    }
+
+    /** Sends SIGKILL to this process and waits for it to land; returns only if it did not. */
+    private static void killThisProcess() {
+        try {
+            Process kill = new ProcessBuilder("kill", "-KILL", Long.toString(ProcessHandle.current().pid()))
+                    .redirectErrorStream(true).start();
+            kill.waitFor(10, TimeUnit.SECONDS);
+            Thread.sleep(10_000);
+        } catch (IOException e) {
+            // no kill command here
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
