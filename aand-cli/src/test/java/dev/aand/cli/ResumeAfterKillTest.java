@@ -54,10 +54,10 @@ class ResumeAfterKillTest {
     void killedAnywhereThenResumedGivesTheUninterruptedModelByteForByte() throws Exception {
         Engines.manager().close();
         // Every training here, in this JVM and in the killed ones, runs libtorch on one thread:
-        // this test is about what resuming restores. The engine itself still trains a different
-        // model now and then (1 run of this test in 40 on one thread, 2 in 34 on two; always from
-        // the stage-1 gate), for a cause not yet found (docs/method.md, "Reproducibility"): such a
-        // difference is reported and the scenario is run again from the start, in a new folder.
+        // this test is about what resuming restores. Training used to differ now and then (1 run
+        // of this test in 40), whenever a garbage collection freed a constant that autograd kept
+        // in Java memory (fixed: engine/Scalars; docs/method.md, "Reproducibility"). A difference
+        // is still reported and the scenario run again from the start, in a new folder.
         int threads = OfflineEngine.threads();
         OfflineEngine.setThreads(1);
         try {

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import dev.aand.engine.FusedConvolution.Activation;
+import dev.aand.engine.Scalars;
 import dev.aand.engine.TensorFormats;
 import dev.aand.nn.Cosine;
 import dev.aand.nn.InferenceFormat;
@@ -125,7 +126,7 @@ public final class ResidualAnomalyAmplifier extends Module {
             InferenceFormat f = inferenceFormat();
             NDArray logits;
             if (f == null) {
-                logits = matching(feature).div(temperature);
+                logits = matching(feature).div(Scalars.of(feature, temperature));
             } else {
                 // cos / T = (q . m/(|m| T)) / |q|: the scaled memory is cached, and dividing the
                 // [N, HW, 2L] product spares two passes over the [N, HW, C] query.

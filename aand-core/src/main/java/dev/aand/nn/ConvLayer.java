@@ -5,8 +5,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.aand.engine.FusedConvolution;
 import dev.aand.engine.FusedConvolution.Activation;
+import dev.aand.engine.FusedConvolution;
+import dev.aand.engine.Scalars;
 import dev.aand.engine.TensorFormats;
 
 /**
@@ -89,7 +90,10 @@ public abstract class ConvLayer extends Module {
             // 2 sigmoid(2y) - 1: libtorch's tanh() calls MKL's vector math, whose first call in a
             // process now and then returns a less accurate result (docs/method.md,
             // "Reproducibility"); its sigmoid does not.
-            case TANH -> ai.djl.nn.Activation.sigmoid(y.mul(2f)).mul(2f).sub(1f);
+            case TANH -> {
+                NDArray two = Scalars.of(y, 2f);
+                yield ai.djl.nn.Activation.sigmoid(y.mul(two)).mul(two).sub(1f);
+            }
             case SIGMOID -> ai.djl.nn.Activation.sigmoid(y);
         };
     }

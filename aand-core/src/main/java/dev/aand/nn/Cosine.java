@@ -1,6 +1,7 @@
 package dev.aand.nn;
 
 import ai.djl.ndarray.NDArray;
+import dev.aand.engine.Scalars;
 
 /**
  * Cosine similarity, the one measure AAND compares features with: the RAA gate matches queries
@@ -22,7 +23,7 @@ public final class Cosine {
     /** {@code x / max(|x|, eps)} along {@code axis}; the shape is kept. */
     public static NDArray unit(NDArray x, int axis) {
         int a = axis < 0 ? x.getShape().dimension() + axis : axis;
-        return x.div(x.norm(new int[] {a}, true).maximum(EPS));
+        return x.div(x.norm(new int[] {a}, true).maximum(Scalars.of(x, EPS)));
     }
 
     /** cos(a, b) along {@code axis}, which is removed: [N, C, H, W] over axis 1 gives [N, H, W]. */

@@ -3,6 +3,7 @@ package dev.aand.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.aand.engine.Scalars;
 import dev.aand.nn.Cosine;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -84,7 +85,8 @@ public final class AmplificationLoss {
             return null;
         }
         Similarities s = similarities(teacher, advanced, positions);
-        return s.advanced().sub(s.teacher().sub(margin)).maximum(0f).mean();
+        NDArray hinge = s.advanced().sub(s.teacher().sub(margin));
+        return hinge.maximum(Scalars.of(hinge, 0f)).mean();
     }
 
     /** The two similarity matrices of Eq. 7, rows = normal positions, columns = anomalous ones. */

@@ -1,6 +1,7 @@
 package dev.aand.train;
 
 import ai.djl.ndarray.NDArray;
+import dev.aand.engine.Scalars;
 
 /**
  * Binary focal loss on the gate's anomaly weight, the gate's term of Eq. 9 (official code: alpha
@@ -32,8 +33,10 @@ public final class FocalLoss {
         // y log w as xlogy: libtorch computes it with the C library's log, while its log() calls
         // MKL's vector math, whose first call in a process now and then returns a less accurate
         // result (docs/method.md, "Reproducibility"). y is 0 or 1, so the products are the same.
-        NDArray pos = one.sub(p).pow(gamma).mul(y.xlogy(p)).mul(alpha);
-        NDArray neg = p.pow(gamma).mul(one.sub(y).xlogy(one.sub(p))).mul(1 - alpha);
+        // Constants as engine tensors: autograd keeps them for the backward pass (Scalars).
+        NDArray g = Scalars.of(p, gamma);
+        NDArray pos = one.sub(p).pow(g).mul(y.xlogy(p)).mul(Scalars.of(p, alpha));
+        NDArray neg = p.pow(g).mul(one.sub(y).xlogy(one.sub(p))).mul(Scalars.of(p, 1 - alpha));
         return pos.add(neg).neg().mean();
     }
 }

@@ -2,6 +2,7 @@ package dev.aand.train;
 
 import ai.djl.ndarray.NDArray;
 import dev.aand.config.AandConfig;
+import dev.aand.engine.Scalars;
 import dev.aand.model.AmplifiedFeature;
 import dev.aand.model.Method;
 import dev.aand.model.ResidualAnomalyAmplifier;
@@ -64,7 +65,7 @@ final class Stage1Loss {
         NDArray amp = amplification.compute(feature, af.advanced(),
                 positions.choose(LevelMasks.toBooleans(y), LevelMasks.toBooleans(inside)));
         NDArray fl = gated ? focal.compute(af.anomalyWeight(), y) : null;
-        NDArray total = amp == null ? null : amp.mul(amplificationWeight);
+        NDArray total = amp == null ? null : amp.mul(Scalars.of(amp, amplificationWeight));
         if (fl != null) {
             total = total == null ? fl : fl.add(total);
         }

@@ -129,6 +129,41 @@ class Stage1ParityTest {
         }
     }
 
+    /**
+     * Autograd keeps the constants of the losses (temperature, focal gamma and alpha, the hinge's
+     * zero, the loss weight, tanh's 2) for the backward pass. Held in Java memory, as DJL's
+     * Number overloads hold them, they were freed by a garbage collection between forward and
+     * backward and the gradients read whatever was allocated there next (engine/Scalars).
+     */
+    @Test
+    void gradientsDoNotDependOnWhenJavaCollectsGarbage() {
+        float[][] quiet = stage1Gradients(false);
+        float[][] collected = stage1Gradients(true);
+        for (int i = 0; i < quiet.length; i++) {
+            assertArrayEquals(quiet[i], collected[i], "gradient " + i + " changed by a garbage collection");
+        }
+    }
+
+    private float[][] stage1Gradients(boolean collectBeforeBackward) {
+        try (NDManager m = Engines.manager()) {
+            ResidualAnomalyAmplifier raa = OfficialFixtures.amplifier(m);
+            NDArray f = OfficialFixtures.nd(m, "raa_input_F_2x32x8x8.npy");
+            NDArray mask = OfficialFixtures.nd(m, "raa_mask_image_2x1x32x32.npy");
+            NDArray fore = OfficialFixtures.nd(m, "raa_fore_image_2x1x32x32.npy");
+            Object reused = null;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                Stage1Loss.Level level = new Stage1Loss(CONFIG).level(raa, f, mask, fore, official());
+                if (collectBeforeBackward) {
+                    reused = FreedMemory.collectAndReuse();
+                }
+                gc.backward(level.total());
+            }
+            java.lang.ref.Reference.reachabilityFence(reused);
+            return raa.parameters().values().stream().map(p -> p.getGradient().toFloatArray())
+                    .toArray(float[][]::new);
+        }
+    }
+
     @Test
     void gradientsAtTheGateWeightAndTheAdvancedFeature() {
         try (NDManager m = Engines.manager()) {

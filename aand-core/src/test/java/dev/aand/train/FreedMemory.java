@@ -1,0 +1,36 @@
+package dev.aand.train;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Makes Java free its unreachable direct buffers, then fills such memory with NaN. */
+final class FreedMemory {
+    private FreedMemory() {}
+
+    /**
+     * Collects garbage (which frees the native memory of unreachable direct buffers) and allocates
+     * many small direct buffers holding NaN, which take that memory back. Keep the result reachable
+     * for as long as the memory should stay taken.
+     */
+    static List<ByteBuffer> collectAndReuse() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            try {
+                Thread.sleep(50); // the reference handler frees the collected buffers
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        List<ByteBuffer> taken = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            ByteBuffer b = ByteBuffer.allocateDirect(4 << (i % 3)).order(ByteOrder.nativeOrder());
+            for (int j = 0; j + 4 <= b.capacity(); j += 4) {
+                b.putFloat(j, Float.NaN);
+            }
+            taken.add(b);
+        }
+        return taken;
+    }
+}
