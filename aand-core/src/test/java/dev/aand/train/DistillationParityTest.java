@@ -32,6 +32,40 @@ class DistillationParityTest {
     private static final String[] GRAD = {"kd_grad_student_l1_2x16x8x8.npy", "kd_grad_student_l2_2x32x4x4.npy",
         "kd_grad_student_l3_2x64x4x4.npy"};
 
+    /** The student's gradients keep the cosine's constant through a garbage collection (engine/Scalars). */
+    @Test
+    void studentGradientsDoNotDependOnWhenJavaCollectsGarbage() {
+        float[][] quiet = studentGradients(false);
+        float[][] collected = studentGradients(true);
+        for (int i = 0; i < quiet.length; i++) {
+            assertArrayEquals(quiet[i], collected[i], "student level " + i + " changed by a garbage collection");
+        }
+    }
+
+    private static float[][] studentGradients(boolean collectBeforeBackward) {
+        try (NDManager m = Engines.manager()) {
+            NDList teacher = new NDList();
+            NDList student = new NDList();
+            for (int i = 0; i < 3; i++) {
+                teacher.add(OfficialFixtures.nd(m, TEACHER[i]));
+                NDArray s = OfficialFixtures.nd(m, STUDENT[i]);
+                s.setRequiresGradient(true);
+                student.add(s);
+            }
+            Object reused = null;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray total = new DistillationLoss(true, AandConfig.defaults().hardTopK()).compute(teacher, student)
+                        .total();
+                if (collectBeforeBackward) {
+                    reused = FreedMemory.collectAndReuse();
+                }
+                gc.backward(total);
+            }
+            java.lang.ref.Reference.reachabilityFence(reused);
+            return student.stream().map(s -> s.getGradient().toFloatArray()).toArray(float[][]::new);
+        }
+    }
+
     @Test
     void valueTermsMapsAndStudentGradients() {
         JsonObject expected = OfficialFixtures.json("kd.json");

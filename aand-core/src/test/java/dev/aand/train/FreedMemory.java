@@ -5,13 +5,14 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Makes Java free its unreachable direct buffers, then fills such memory with NaN. */
+/** Makes Java free its unreachable direct buffers, then fills such memory with a huge number. */
 final class FreedMemory {
     private FreedMemory() {}
 
     /**
      * Collects garbage (which frees the native memory of unreachable direct buffers) and allocates
-     * many small direct buffers holding NaN, which take that memory back. Keep the result reachable
+     * many small direct buffers holding 1e30, which take that memory back: a constant read from
+     * there changes any product, quotient or comparison it takes part in. Keep the result reachable
      * for as long as the memory should stay taken.
      */
     static List<ByteBuffer> collectAndReuse() {
@@ -27,7 +28,7 @@ final class FreedMemory {
         for (int i = 0; i < 20_000; i++) {
             ByteBuffer b = ByteBuffer.allocateDirect(4 << (i % 3)).order(ByteOrder.nativeOrder());
             for (int j = 0; j + 4 <= b.capacity(); j += 4) {
-                b.putFloat(j, Float.NaN);
+                b.putFloat(j, 1e30f);
             }
             taken.add(b);
         }
