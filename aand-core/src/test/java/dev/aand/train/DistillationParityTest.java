@@ -33,25 +33,26 @@ class DistillationParityTest {
         "kd_grad_student_l3_2x64x4x4.npy"};
 
     /** The student's gradients keep the cosine's constant through a garbage collection (engine/Scalars). */
+    /** The official fixture levels; the student's need gradients. */
+    private static NDList levels(NDManager m, String[] files, boolean student) {
+        NDList out = new NDList();
+        for (String f : files) {
+            NDArray x = OfficialFixtures.nd(m, f);
+            x.setRequiresGradient(student);
+            out.add(x);
+        }
+        return out;
+    }
+
     @Test
     void studentGradientsDoNotDependOnWhenJavaCollectsGarbage() {
-        float[][] quiet = studentGradients(false);
-        float[][] collected = studentGradients(true);
-        for (int i = 0; i < quiet.length; i++) {
-            assertArrayEquals(quiet[i], collected[i], "student level " + i + " changed by a garbage collection");
-        }
+        FreedMemory.assertSameGradients(DistillationParityTest::studentGradients, "student level");
     }
 
     private static float[][] studentGradients(boolean collectBeforeBackward) {
         try (NDManager m = Engines.manager()) {
-            NDList teacher = new NDList();
-            NDList student = new NDList();
-            for (int i = 0; i < 3; i++) {
-                teacher.add(OfficialFixtures.nd(m, TEACHER[i]));
-                NDArray s = OfficialFixtures.nd(m, STUDENT[i]);
-                s.setRequiresGradient(true);
-                student.add(s);
-            }
+            NDList teacher = levels(m, TEACHER, false);
+            NDList student = levels(m, STUDENT, true);
             Object reused = null;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray total = new DistillationLoss(true, AandConfig.defaults().hardTopK()).compute(teacher, student)
@@ -72,14 +73,8 @@ class DistillationParityTest {
         int topK = AandConfig.defaults().hardTopK();
         assertEquals(10, topK);
         try (NDManager m = Engines.manager()) {
-            NDList teacher = new NDList();
-            NDList student = new NDList();
-            for (int i = 0; i < 3; i++) {
-                teacher.add(OfficialFixtures.nd(m, TEACHER[i]));
-                NDArray s = OfficialFixtures.nd(m, STUDENT[i]);
-                s.setRequiresGradient(true);
-                student.add(s);
-            }
+            NDList teacher = levels(m, TEACHER, false);
+            NDList student = levels(m, STUDENT, true);
             DistillationLoss.Terms terms;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 terms = new DistillationLoss(true, topK).compute(teacher, student);

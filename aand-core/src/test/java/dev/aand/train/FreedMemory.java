@@ -1,9 +1,12 @@
 package dev.aand.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /** Makes Java free its unreachable direct buffers, then fills such memory with a huge number. */
 final class FreedMemory {
@@ -33,5 +36,17 @@ final class FreedMemory {
             taken.add(b);
         }
         return taken;
+    }
+
+    /**
+     * Runs {@code gradients} without and with a collection between its forward and backward
+     * passes (it calls {@link #collectAndReuse} when given true) and requires equal gradients.
+     */
+    static void assertSameGradients(Function<Boolean, float[][]> gradients, String what) {
+        float[][] quiet = gradients.apply(false);
+        float[][] collected = gradients.apply(true);
+        for (int i = 0; i < quiet.length; i++) {
+            assertArrayEquals(quiet[i], collected[i], what + " " + i + " changed by a garbage collection");
+        }
     }
 }
