@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.aand.engine.FusedConvolution.Activation;
 import dev.aand.engine.FusedConvolution;
+import dev.aand.engine.FusedConvolution.Activation;
 import dev.aand.engine.Scalars;
 import dev.aand.engine.TensorFormats;
 
@@ -89,7 +89,8 @@ public abstract class ConvLayer extends Module {
             case RELU6 -> y.clip(0f, 6f);
             // 2 sigmoid(2y) - 1: libtorch's tanh() calls MKL's vector math, whose first call in a
             // process now and then returns a less accurate result (docs/method.md,
-            // "Reproducibility"); its sigmoid does not.
+            // "Reproducibility"); its sigmoid does not. The 2 is an engine tensor: autograd keeps it
+            // for the backward pass (Scalars).
             case TANH -> {
                 NDArray two = Scalars.of(y, 2f);
                 yield ai.djl.nn.Activation.sigmoid(y.mul(two)).mul(two).sub(1f);
